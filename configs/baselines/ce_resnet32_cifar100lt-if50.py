@@ -1,0 +1,6 @@
+_base_ = [
+    '../_base_/models/resnet32_cifar_ce.py',
+    '../_base_/datasets/cifar100lt-if50_bs128.py',
+    '../_base_/schedules/cifar_bs128_200e_bbn.py',
+    '../_base_/default_runtime.py',
+]

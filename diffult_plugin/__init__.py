@@ -1,0 +1,17 @@
+"""DiffuLT and long-tail baselines as an mmpretrain plugin.
+
+Importing the package registers every component into mmpretrain's registries
+and makes mmengine checkpoints loadable with ``torch.load(weights_only=True)``.
+Configs enable it with::
+
+    custom_imports = dict(imports=['diffult_plugin'], allow_failed_imports=False)
+    default_scope = 'mmpretrain'
+"""
+from .utils.safe_loading import register_safe_globals
+from .version import __version__
+
+register_safe_globals()
+
+from . import datasets, evaluation, models  # noqa: E402,F401
+
+__all__ = ['__version__', 'register_safe_globals']

@@ -1,0 +1,12 @@
+from .cifar_lt import CIFAR10LT, CIFAR100LT
+from .list_file_lt import (ImageNetLT, INaturalist2018, LongTailListDataset,
+                           PlacesLT)
+from .long_tail_dataset import LongTailDataset
+from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
+                                 long_tail_indices)
+
+__all__ = [
+    'CIFAR10LT', 'CIFAR100LT', 'LongTailDataset', 'LongTailListDataset',
+    'ImageNetLT', 'PlacesLT', 'INaturalist2018', 'long_tail_class_counts',
+    'long_tail_indices', 'class_counts_of'
+]

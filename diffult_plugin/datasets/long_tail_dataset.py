@@ -1,0 +1,129 @@
+"""A wrapper that makes any mmpretrain dataset long-tailed."""
+import copy
+from typing import Optional, Sequence, Union
+
+import numpy as np
+from mmpretrain.registry import DATASETS
+
+from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
+                                 long_tail_indices)
+
+
+def _labels_of(dataset) -> np.ndarray:
+    if hasattr(dataset, 'get_gt_labels'):
+        return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
+    return np.asarray([dataset.get_cat_ids(i)[0] for i in range(len(dataset))],
+                      dtype=np.int64)
+
+
+@DATASETS.register_module()
+class LongTailDataset:
+    """Long-tailed view of any classification dataset.
+
+    Applies the LDAM-DRW / RIDE protocol (`Cao et al., NeurIPS 2019
+    <https://arxiv.org/abs/1906.07413>`_) to a dataset given by its config,
+    e.g. an mmpretrain ``CustomDataset`` over a folder-per-class image tree:
+    class ``c`` keeps ``int(n_max * (1/IF) ** (c / (C - 1)))`` samples chosen
+    by a seeded per-class shuffle. With ``imbalance_factor=None`` the dataset
+    keeps all its samples (its own natural imbalance, or a balanced test set).
+
+    ``metainfo['class_counts']`` holds this dataset's per-class counts and
+    ``metainfo['train_class_counts']`` the training counts that long-tail
+    metrics use: its own counts, or those of ``class_counts_from`` (give the
+    training set's config there for a validation / test split).
+
+    Args:
+        dataset (dict | Dataset): The wrapped dataset or its config.
+        imbalance_factor (float, optional): n_max / n_min (>= 1), or None to
+            keep every sample. Defaults to 100.
+        imbalance_type (str): 'exp' or 'step'. Defaults to 'exp'.
+        seed (int, optional): Seed of the per-class shuffle (0 = the public
+            protocol; None keeps the first n_c samples). Defaults to 0.
+        n_max (int, optional): Samples kept for the head class (class 0).
+            Defaults to the largest class size of the wrapped dataset.
+        class_counts_from (dict | Dataset, optional): A long-tail training
+            dataset (or config) whose ``class_counts`` become this dataset's
+            ``train_class_counts``. Defaults to None (use its own counts).
+    """
+
+    def __init__(self,
+                 dataset: Union[dict, object],
+                 imbalance_factor: Optional[float] = 100,
+                 imbalance_type: str = 'exp',
+                 seed: Optional[int] = 0,
+                 n_max: Optional[int] = None,
+                 class_counts_from: Union[dict, object, None] = None):
+        self.dataset = DATASETS.build(dataset) if isinstance(dataset,
+                                                             dict) else dataset
+        self.imbalance_factor = imbalance_factor
+        self.imbalance_type = imbalance_type
+        self.seed = seed
+        classes = self.dataset.metainfo.get('classes')
+        if not classes:
+            raise ValueError('LongTailDataset: the wrapped dataset has no '
+                             "`metainfo['classes']`; set `classes` (or "
+                             '`metainfo`) in its config.')
+        num_classes = len(classes)
+        labels = _labels_of(self.dataset)
+        available = class_counts_of(labels, num_classes)
+
+        if imbalance_factor is None:
+            self.indices = np.arange(len(labels), dtype=np.int64)
+        else:
+            head = max(available) if n_max is None else n_max
+            counts = long_tail_class_counts(head, num_classes,
+                                            imbalance_factor, imbalance_type)
+            short = [(c, counts[c], available[c]) for c in range(num_classes)
+                     if counts[c] > available[c]]
+            if short:
+                c, want, have = short[0]
+                raise ValueError(
+                    f'LongTailDataset: class {c} ({classes[c]!r}) has {have} '
+                    f'samples but n_max={head}, imbalance_factor='
+                    f'{imbalance_factor} asks for {want} ({len(short)} classes '
+                    'short). Set a smaller `n_max`.')
+            self.indices = long_tail_indices(labels, counts, seed)
+        counts = class_counts_of(labels[self.indices], num_classes)
+
+        if class_counts_from is not None:
+            reference = DATASETS.build(class_counts_from) if isinstance(
+                class_counts_from, dict) else class_counts_from
+            train_counts = list(reference.metainfo['class_counts'])
+            if len(train_counts) != num_classes:
+                raise ValueError(
+                    f'`class_counts_from` has {len(train_counts)} classes, '
+                    f'this dataset {num_classes}.')
+        else:
+            train_counts = counts
+        self._metainfo = copy.deepcopy(dict(self.dataset.metainfo))
+        self._metainfo.update(
+            class_counts=counts,
+            train_class_counts=train_counts,
+            imbalance_factor=imbalance_factor)
+
+    @property
+    def metainfo(self) -> dict:
+        return copy.deepcopy(self._metainfo)
+
+    def full_init(self):
+        """The wrapped dataset is fully initialised at construction."""
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, idx: int) -> dict:
+        return self.dataset[int(self.indices[idx])]
+
+    def get_data_info(self, idx: int) -> dict:
+        return self.dataset.get_data_info(int(self.indices[idx]))
+
+    def get_cat_ids(self, idx: int) -> Sequence[int]:
+        return self.dataset.get_cat_ids(int(self.indices[idx]))
+
+    def get_gt_labels(self) -> np.ndarray:
+        return _labels_of(self.dataset)[self.indices]
+
+    def __repr__(self) -> str:
+        return (f'LongTailDataset(IF={self.imbalance_factor}, '
+                f'type={self.imbalance_type}, seed={self.seed}, '
+                f'len={len(self)}, dataset={type(self.dataset).__name__})')

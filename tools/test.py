@@ -1,0 +1,72 @@
+"""Evaluate a checkpoint on a config's test set, with diffult_plugin
+registered. Same arguments as mmpretrain's ``tools/test.py``::
+
+    python tools/test.py CONFIG CHECKPOINT [--out results.pkl]
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import diffult_plugin  # noqa: E402,F401  (registers components, safe loading)
+from mmengine.config import Config, DictAction  # noqa: E402
+from mmengine.evaluator import DumpResults  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Test a classifier')
+    parser.add_argument('config', help='test config file path')
+    parser.add_argument('checkpoint', help='checkpoint file')
+    parser.add_argument('--work-dir', help='the dir to save logs and results')
+    parser.add_argument(
+        '--out', help='dump every prediction to this pickle file')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value pairs (a.b=1, a=[1,2])')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.out and not args.out.endswith(('.pkl', '.pickle')):
+        raise SystemExit('--out must be a .pkl file')
+    cfg = Config.fromfile(args.config)
+    cfg.launcher = args.launcher
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    cfg.load_from = args.checkpoint
+    loader = cfg.get('test_dataloader') or {}
+    if loader.get('num_workers', 0) == 0:
+        loader['persistent_workers'] = False
+    if args.out:
+        evaluators = cfg.test_evaluator
+        if not isinstance(evaluators, (list, tuple)):
+            evaluators = [evaluators]
+        cfg.test_evaluator = list(evaluators) + [
+            dict(type=DumpResults, out_file_path=args.out)
+        ]
+    runner = Runner.from_cfg(cfg)
+    runner.test()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,119 @@
+"""Train a model from an mmpretrain config, with diffult_plugin registered.
+
+Same arguments as mmpretrain's ``tools/train.py``::
+
+    python tools/train.py configs/baselines/ce_resnet32_cifar100lt.py
+    python tools/train.py CONFIG --resume            # latest checkpoint
+    python tools/train.py CONFIG --resume PATH.pth   # a given checkpoint
+"""
+import argparse
+import os
+import os.path as osp
+import sys
+
+sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+import diffult_plugin  # noqa: E402,F401  (registers components, safe loading)
+from mmengine.config import Config, ConfigDict, DictAction  # noqa: E402
+from mmengine.runner import Runner  # noqa: E402
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description='Train a classifier')
+    parser.add_argument('config', help='train config file path')
+    parser.add_argument('--work-dir', help='the dir to save logs and models')
+    parser.add_argument(
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
+        help='resume from the given checkpoint, or from the latest checkpoint '
+        'in the work dir when no path is given')
+    parser.add_argument(
+        '--amp',
+        action='store_true',
+        help='enable automatic-mixed-precision training')
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='skip validation during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the lr linearly with the total batch size')
+    parser.add_argument(
+        '--no-pin-memory',
+        action='store_true',
+        help='set pin_memory=False in every dataloader')
+    parser.add_argument(
+        '--no-persistent-workers',
+        action='store_true',
+        help='set persistent_workers=False in every dataloader')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config settings, key=value pairs (a.b=1, a=[1,2])')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args(argv)
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return args
+
+
+def _set_dataloader_flags(cfg, args):
+    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(field)
+        if not loader:
+            continue
+        if args.no_pin_memory:
+            loader['pin_memory'] = False
+        # persistent workers need num_workers > 0 (mmengine refuses it else).
+        if args.no_persistent_workers or loader.get('num_workers', 0) == 0:
+            loader['persistent_workers'] = False
+
+
+def merge_args(cfg, args):
+    """Apply the command-line arguments to the config."""
+    if args.no_validate:
+        cfg.val_cfg = None
+        cfg.val_dataloader = None
+        cfg.val_evaluator = None
+    cfg.launcher = args.launcher
+    if args.work_dir is not None:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('./work_dirs',
+                                osp.splitext(osp.basename(args.config))[0])
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume == 'auto':
+        cfg.resume = True
+        cfg.load_from = None
+    elif args.resume is not None:
+        cfg.resume = True
+        cfg.load_from = args.resume
+    if args.auto_scale_lr:
+        cfg.setdefault('auto_scale_lr', ConfigDict(base_batch_size=128))
+        cfg.auto_scale_lr.enable = True
+    if args.cfg_options is not None:
+        cfg.merge_from_dict(args.cfg_options)
+    _set_dataloader_flags(cfg, args)
+    return cfg
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    cfg = merge_args(Config.fromfile(args.config), args)
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+
+
+if __name__ == '__main__':
+    main()
