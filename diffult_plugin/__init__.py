@@ -7,8 +7,15 @@ Configs enable it with::
     custom_imports = dict(imports=['diffult_plugin'], allow_failed_imports=False)
     default_scope = 'mmpretrain'
 """
-from .utils.safe_loading import register_safe_globals
-from .version import __version__
+import warnings
+
+# mmcv-lite lacks the compiled ops; mmcv warns about it on every import
+# although classification never uses them.
+warnings.filterwarnings(
+    'ignore', message='Fail to import ``MultiScaleDeformableAttention``')
+
+from .utils.safe_loading import register_safe_globals  # noqa: E402
+from .version import __version__  # noqa: E402
 
 register_safe_globals()
 

@@ -12,7 +12,6 @@ sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import diffult_plugin  # noqa: E402,F401  (registers components, safe loading)
 from mmengine.config import Config, DictAction  # noqa: E402
-from mmengine.evaluator import DumpResults  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 
@@ -62,7 +61,7 @@ def main(argv=None):
         if not isinstance(evaluators, (list, tuple)):
             evaluators = [evaluators]
         cfg.test_evaluator = list(evaluators) + [
-            dict(type=DumpResults, out_file_path=args.out)
+            dict(type='DumpResults', out_file_path=args.out)
         ]
     runner = Runner.from_cfg(cfg)
     runner.test()

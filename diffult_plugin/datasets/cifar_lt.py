@@ -26,11 +26,14 @@ class _CIFARLongTailMixin:
                  imbalance_factor: float = 100,
                  imbalance_type: str = 'exp',
                  seed: Optional[int] = 0,
+                 n_max: Optional[int] = None,
                  verify_md5: bool = True,
                  download: bool = False,
                  **kwargs):
         check_imbalance_factor(imbalance_factor)
         num_classes = len(self.METAINFO['classes'])
+        if n_max is not None:
+            self.n_max = n_max
         # Validates imbalance_type too, before any file is touched.
         self.train_class_counts = long_tail_class_counts(
             self.n_max, num_classes, imbalance_factor, imbalance_type)
@@ -126,6 +129,8 @@ class CIFAR10LT(_CIFARLongTailMixin, CIFAR10):
         imbalance_type (str): 'exp' or 'step'. Defaults to 'exp'.
         seed (int, optional): Seed of the per-class shuffle; 0 reproduces the
             public subsets, None keeps the first n_c images. Defaults to 0.
+        n_max (int, optional): Images of the head class. Defaults to None
+            (the full class size of the official data).
         verify_md5 (bool): Check the files against the official md5s. Keep it
             on for real data. Defaults to True.
         download (bool): Download through torchvision when missing.
@@ -151,6 +156,8 @@ class CIFAR100LT(_CIFARLongTailMixin, CIFAR100):
         imbalance_type (str): 'exp' or 'step'. Defaults to 'exp'.
         seed (int, optional): Seed of the per-class shuffle; 0 reproduces the
             public subsets, None keeps the first n_c images. Defaults to 0.
+        n_max (int, optional): Images of the head class. Defaults to None
+            (the full class size of the official data).
         verify_md5 (bool): Check the files against the official md5s. Keep it
             on for real data. Defaults to True.
         download (bool): Download through torchvision when missing.

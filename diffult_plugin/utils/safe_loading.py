@@ -2,9 +2,15 @@
 
 torch >= 2.6 loads with ``weights_only=True`` by default, and mmengine 0.10
 calls ``torch.load`` without the argument. Its checkpoints hold, besides
-tensors, the message hub state (``HistoryBuffer`` objects with numpy arrays).
-Instead of switching safe loading off, we allow exactly those classes.
+tensors, the message hub state: ``HistoryBuffer`` objects with numpy arrays
+and references to ``HistoryBuffer``'s statistics methods, which pickle
+protocol 2 writes as ``getattr(HistoryBuffer, 'mean')``. Instead of switching
+safe loading off, we allow exactly those classes, and ``getattr`` only in a
+form that can fetch nothing but those public methods.
 """
+import inspect
+import pickle
+
 import numpy as np
 import torch
 
@@ -26,6 +32,22 @@ def _numpy_globals() -> list:
     return allowed
 
 
+def history_buffer_getattr(obj, name: str):
+    """``getattr`` restricted to ``HistoryBuffer``'s public methods.
+
+    Registered under the name ``builtins.getattr`` for weights-only loading
+    only; any other use raises, as the unrestricted unpickler would refuse.
+    """
+    from mmengine.logging.history_buffer import HistoryBuffer
+    member = HistoryBuffer.__dict__.get(name) if isinstance(name, str) else None
+    if (obj is HistoryBuffer and not name.startswith('_')
+            and inspect.isfunction(member)):
+        return member
+    raise pickle.UnpicklingError(
+        f'weights-only load refused getattr({obj!r}, {name!r}): only '
+        'HistoryBuffer methods are allowed.')
+
+
 def register_safe_globals() -> None:
     """Allow the few non-tensor globals that mmengine checkpoints contain.
 
@@ -34,4 +56,6 @@ def register_safe_globals() -> None:
     if not hasattr(torch.serialization, 'add_safe_globals'):
         return  # torch < 2.4 has no weights-only allow-list to extend.
     from mmengine.logging.history_buffer import HistoryBuffer
-    torch.serialization.add_safe_globals([HistoryBuffer] + _numpy_globals())
+    torch.serialization.add_safe_globals(
+        [HistoryBuffer, (history_buffer_getattr, 'builtins.getattr')] +
+        _numpy_globals())

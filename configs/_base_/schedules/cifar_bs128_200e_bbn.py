@@ -6,8 +6,10 @@ optim_wrapper = dict(
     optimizer=dict(
         type='SGD', lr=0.1, momentum=0.9, weight_decay=2e-4, nesterov=True))
 
+# BBN's factor is 1/3 + (2/3) * e / 5 at epoch e, 1 from epoch 5 on.
+# mmengine's LinearLR reaches end_factor at epoch `end - 1`, hence end=6.
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1 / 3, by_epoch=True, begin=0, end=5),
+    dict(type='LinearLR', start_factor=1 / 3, by_epoch=True, begin=0, end=6),
     dict(type='MultiStepLR', by_epoch=True, milestones=[120, 160], gamma=0.01),
 ]
 

@@ -24,9 +24,7 @@ def find_log_dir() -> Optional[str]:
 
     Metrics do not see the runner; its logger's file handler knows the dir.
     """
-    if not MMLogger.check_instance_created('mmengine'):
-        return None
-    logger = MMLogger.get_instance('mmengine')
+    logger = MMLogger.get_current_instance()
     for handler in logger.handlers:
         if isinstance(handler, logging.FileHandler):
             return osp.dirname(handler.baseFilename)
@@ -148,10 +146,13 @@ class LongTailAccuracy(BaseMetric):
         if out_dir is None:
             return
         hub = MessageHub.get_current_instance()
+        # The hub holds the 0-based index of the epoch being trained; after
+        # it, mmengine logs and names checkpoints by completed epochs.
+        epoch = hub.get_info('epoch')
         record = dict(
             metric='LongTailAccuracy',
             prefix=self.prefix,
-            epoch=hub.get_info('epoch'),
+            epoch=None if epoch is None else epoch + 1,
             iter=hub.get_info('iter'),
             time=datetime.datetime.now().isoformat(timespec='seconds'),
             top1=top1,

@@ -1,0 +1,86 @@
+"""Tiny datasets in the real file formats, generated on the fly."""
+import os
+import os.path as osp
+import pickle
+
+import numpy as np
+from PIL import Image
+
+
+def _pickle(obj, path):
+    with open(path, 'wb') as f:
+        pickle.dump(obj, f)
+
+
+def make_cifar(root: str,
+               num_classes: int = 10,
+               train_per_class: int = 20,
+               test_per_class: int = 4,
+               seed: int = 0) -> str:
+    """Write CIFAR-10 or CIFAR-100 files in the official python layout.
+
+    Images are random; a sample's label is readable from its pixels (the
+    mean of the red channel grows with the label) so a classifier can learn.
+
+    Returns:
+        str: ``root`` (the folder that holds ``cifar-10-batches-py`` or
+        ``cifar-100-python``).
+    """
+    rng = np.random.RandomState(seed)
+
+    def split(per_class):
+        labels = np.repeat(np.arange(num_classes), per_class)
+        rng.shuffle(labels)
+        data = rng.randint(0, 64, (len(labels), 3, 32, 32)).astype(np.uint8)
+        data[:, 0] += (labels * (180 // num_classes)).astype(np.uint8)[:, None,
+                                                                      None]
+        return data.reshape(len(labels), -1), labels.tolist()
+
+    if num_classes == 10:
+        folder = osp.join(root, 'cifar-10-batches-py')
+        os.makedirs(folder, exist_ok=True)
+        data, labels = split(train_per_class)
+        for i, (d, l) in enumerate(
+                zip(np.array_split(data, 5), np.array_split(labels, 5))):
+            _pickle({
+                'data': d,
+                'labels': [int(x) for x in l]
+            }, osp.join(folder, f'data_batch_{i + 1}'))
+        data, labels = split(test_per_class)
+        _pickle({'data': data, 'labels': labels},
+                osp.join(folder, 'test_batch'))
+        _pickle({'label_names': [f'c{i}' for i in range(10)]},
+                osp.join(folder, 'batches.meta'))
+    elif num_classes == 100:
+        folder = osp.join(root, 'cifar-100-python')
+        os.makedirs(folder, exist_ok=True)
+        for name, per_class in (('train', train_per_class),
+                                ('test', test_per_class)):
+            data, labels = split(per_class)
+            _pickle(
+                {
+                    'data': data,
+                    'fine_labels': labels,
+                    'coarse_labels': [x // 5 for x in labels],
+                    'filenames': [f'{i}.png' for i in range(len(labels))]
+                }, osp.join(folder, name))
+        _pickle({'fine_label_names': [f'c{i}' for i in range(100)]},
+                osp.join(folder, 'meta'))
+    else:
+        raise ValueError('num_classes must be 10 or 100')
+    return root
+
+
+def make_image_folder(root: str,
+                      classes=('a', 'b', 'c'),
+                      per_class=(8, 8, 8),
+                      size: int = 32,
+                      seed: int = 0) -> str:
+    """Write a folder-per-class JPEG tree ``root/<class>/<n>.jpg``."""
+    rng = np.random.RandomState(seed)
+    for cls, count in zip(classes, per_class):
+        os.makedirs(osp.join(root, cls), exist_ok=True)
+        for i in range(count):
+            pixels = rng.randint(0, 255, (size, size, 3)).astype(np.uint8)
+            Image.fromarray(pixels).save(osp.join(root, cls, f'{i:04d}.jpg'))
+    return root

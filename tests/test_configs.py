@@ -1,0 +1,67 @@
+"""Every config in configs/ parses and builds its model; the schedules give
+the learning rates of their recipes."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim.scheduler import LinearLR, MultiStepLR  # noqa: F401
+from mmengine.registry import PARAM_SCHEDULERS
+from mmpretrain.registry import MODELS
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+CONFIGS = sorted(
+    p for p in glob.glob(osp.join(ROOT, 'configs', '**', '*.py'),
+                         recursive=True) if '_base_' not in p)
+
+
+@pytest.mark.parametrize('path', CONFIGS,
+                         ids=[osp.relpath(p, ROOT) for p in CONFIGS])
+def test_config_builds(path):
+    cfg = Config.fromfile(path)
+    assert cfg.default_scope == 'mmpretrain'
+    assert 'diffult_plugin' in cfg.custom_imports['imports']
+    model = MODELS.build(cfg.model)
+    num_classes = cfg.model.head.num_classes
+    assert cfg.data_preprocessor.num_classes == num_classes
+    assert len(model.head.fc.bias) == num_classes
+
+
+def _lrs_per_epoch(cfg, epochs):
+    param = torch.nn.Parameter(torch.zeros(1))
+    optim = torch.optim.SGD([param], lr=cfg.optim_wrapper.optimizer.lr)
+    schedulers = [
+        PARAM_SCHEDULERS.build(dict(s, optimizer=optim))
+        for s in cfg.param_scheduler
+    ]
+    lrs = []
+    for _ in range(epochs):
+        lrs.append(optim.param_groups[0]['lr'])
+        optim.step()
+        for s in schedulers:
+            s.step()
+    return lrs
+
+
+def test_bbn_schedule_lr_per_epoch():
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/_base_/schedules/cifar_bs128_200e_bbn.py'))
+    lrs = _lrs_per_epoch(cfg, 200)
+    # Warm-up 1/3 -> 1 over 5 epochs, then 0.1 -> 1e-3 (120) -> 1e-5 (160).
+    expected_warmup = [0.1 * (1 / 3 + (2 / 3) * e / 5) for e in range(5)]
+    assert lrs[:5] == pytest.approx(expected_warmup)
+    assert lrs[5:120] == pytest.approx([0.1] * 115)
+    assert lrs[120:160] == pytest.approx([1e-3] * 40)
+    assert lrs[160:] == pytest.approx([1e-5] * 40)
+
+
+def test_cpu_short_schedule_lr_per_epoch():
+    cfg = Config.fromfile(
+        osp.join(ROOT,
+                 'configs/baselines/ce_resnet32_cifar10lt-jpg_cpu-20e.py'))
+    lrs = _lrs_per_epoch(cfg, 20)
+    assert lrs[0] == pytest.approx(0.1 / 3)
+    assert lrs[1:12] == pytest.approx([0.1] * 11)
+    assert lrs[12:16] == pytest.approx([1e-3] * 4)
+    assert lrs[16:] == pytest.approx([1e-5] * 4)

@@ -1,0 +1,72 @@
+import pytest
+from mmpretrain.registry import DATASETS
+
+from tests.fixtures import make_image_folder
+
+
+@pytest.fixture(scope='module')
+def folders(tmp_path_factory):
+    root = tmp_path_factory.mktemp('jpg')
+    make_image_folder(str(root / 'train'), ('a', 'b', 'c'), (12, 12, 12))
+    make_image_folder(str(root / 'test'), ('a', 'b', 'c'), (3, 3, 3))
+    make_image_folder(str(root / 'natural'), ('a', 'b', 'c'), (9, 4, 1))
+    return str(root)
+
+
+def _folder(root, prefix):
+    return dict(
+        type='CustomDataset',
+        data_root=root,
+        data_prefix=prefix,
+        pipeline=[dict(type='LoadImageFromFile'),
+                  dict(type='PackInputs')])
+
+
+def test_protocol_on_image_folder(folders):
+    ds = DATASETS.build(
+        dict(
+            type='LongTailDataset',
+            dataset=_folder(folders, 'train'),
+            imbalance_factor=4))
+    assert ds.metainfo['class_counts'] == [12, 6, 3]
+    assert ds.metainfo['train_class_counts'] == [12, 6, 3]
+    assert len(ds) == 21
+    assert sorted(ds.get_gt_labels().tolist()) == [0] * 12 + [1] * 6 + [2] * 3
+    sample = ds[len(ds) - 1]
+    assert sample['inputs'].shape == (3, 32, 32)
+    assert ds.get_cat_ids(len(ds) - 1) == [2]
+
+
+def test_natural_imbalance_and_reference_counts(folders):
+    train = dict(
+        type='LongTailDataset',
+        dataset=_folder(folders, 'natural'),
+        imbalance_factor=None)
+    ds = DATASETS.build(train)
+    assert ds.metainfo['class_counts'] == [9, 4, 1]
+    test = DATASETS.build(
+        dict(
+            type='LongTailDataset',
+            dataset=_folder(folders, 'test'),
+            imbalance_factor=None,
+            class_counts_from=train))
+    assert test.metainfo['class_counts'] == [3, 3, 3]
+    assert test.metainfo['train_class_counts'] == [9, 4, 1]
+
+
+def test_too_few_samples_names_the_fix(folders):
+    with pytest.raises(ValueError, match='n_max'):
+        DATASETS.build(
+            dict(
+                type='LongTailDataset',
+                dataset=_folder(folders, 'natural'),
+                imbalance_factor=2))
+
+
+def test_bad_imbalance_factor(folders):
+    with pytest.raises(ValueError, match='imbalance_factor'):
+        DATASETS.build(
+            dict(
+                type='LongTailDataset',
+                dataset=_folder(folders, 'train'),
+                imbalance_factor=0.5))
