@@ -19,6 +19,6 @@ from .version import __version__  # noqa: E402
 
 register_safe_globals()
 
-from . import datasets, evaluation, models  # noqa: E402,F401
+from . import datasets, engine, evaluation, models  # noqa: E402,F401
 
 __all__ = ['__version__', 'register_safe_globals']

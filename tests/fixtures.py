@@ -84,3 +84,45 @@ def make_image_folder(root: str,
             pixels = rng.randint(0, 255, (size, size, 3)).astype(np.uint8)
             Image.fromarray(pixels).save(osp.join(root, cls, f'{i:04d}.jpg'))
     return root
+
+
+TINY_UNET = dict(
+    block_out_channels=(8, 16),
+    layers_per_block=1,
+    down_block_types=('DownBlock2D', 'AttnDownBlock2D'),
+    up_block_types=('AttnUpBlock2D', 'UpBlock2D'),
+    norm_num_groups=4,
+    attention_head_dim=8)
+
+PHI0_CONFIG = '''
+custom_imports = dict(imports=['diffult_plugin'], allow_failed_imports=False)
+default_scope = 'mmpretrain'
+data_preprocessor = dict(
+    num_classes={num_classes}, mean=[125.3, 123.0, 113.9],
+    std=[51.6, 50.8, 51.3])
+model = dict(
+    type='ImageClassifier',
+    backbone=dict(type='CifarResNet', depth=20),
+    neck=dict(type='GlobalAveragePooling'),
+    head=dict(type='LinearClsHead', num_classes={num_classes}, in_channels=64))
+'''
+
+
+def make_phi0(folder: str, num_classes: int = 10, seed: int = 0):
+    """A randomly initialised CIFAR ResNet-20 classifier saved as an mmengine
+    checkpoint, with its config file. Returns (config_path, checkpoint)."""
+    import torch
+    from mmengine.config import Config
+    from mmpretrain.registry import MODELS
+    os.makedirs(folder, exist_ok=True)
+    config_path = osp.join(folder, 'phi0_config.py')
+    with open(config_path, 'w') as f:
+        f.write(PHI0_CONFIG.format(num_classes=num_classes))
+    cfg = Config.fromfile(config_path)
+    torch.manual_seed(seed)
+    model = MODELS.build(
+        dict(cfg.model, data_preprocessor=dict(cfg.data_preprocessor)))
+    model.init_weights()
+    checkpoint = osp.join(folder, 'phi0.pth')
+    torch.save(dict(state_dict=model.state_dict(), meta=dict()), checkpoint)
+    return config_path, checkpoint

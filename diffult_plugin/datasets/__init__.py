@@ -1,4 +1,5 @@
 from .cifar_lt import CIFAR10LT, CIFAR100LT
+from .class_label_dataset import ClassLabelDataset
 from .list_file_lt import (ImageNetLT, INaturalist2018, LongTailListDataset,
                            PlacesLT)
 from .long_tail_dataset import LongTailDataset
@@ -6,7 +7,8 @@ from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
                                  long_tail_indices)
 
 __all__ = [
-    'CIFAR10LT', 'CIFAR100LT', 'LongTailDataset', 'LongTailListDataset',
+    'CIFAR10LT', 'CIFAR100LT', 'ClassLabelDataset', 'LongTailDataset',
+    'LongTailListDataset',
     'ImageNetLT', 'PlacesLT', 'INaturalist2018', 'long_tail_class_counts',
     'long_tail_indices', 'class_counts_of'
 ]

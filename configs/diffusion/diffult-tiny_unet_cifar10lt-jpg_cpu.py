@@ -1,0 +1,56 @@
+# A CPU-sized DiffuLT generator on real CIFAR-10-LT IF100 (the CIFAR-10
+# JPEGs): the paper's losses (L_DDPM + L_CBDM + L_AID) and schedule shape on
+# a ~1.1 M-parameter UNet, trained for about 30 minutes on 2 cores
+# (numbers in benchmarks/RESULTS.md). phi0 is the short CPU CE run:
+#
+#   python benchmarks/train_protocol.py \
+#       configs/baselines/ce_resnet32_cifar10lt-jpg_cpu-20e.py --seeds 0
+#   export DIFFULT_PHI0_CHECKPOINT=work_dirs/benchmarks/ce_resnet32_cifar10lt-jpg_cpu-20e/seed0/epoch_20.pth
+#   python tools/train.py configs/diffusion/diffult-tiny_unet_cifar10lt-jpg_cpu.py
+_base_ = [
+    '../_base_/models/diffult_ddpm_unet_cifar.py',
+    '../_base_/datasets/cifar10lt-jpg_diffusion_bs128.py',
+    '../_base_/schedules/diffusion_adam_500k.py',
+    '../_base_/default_runtime.py',
+]
+phi0_config = 'configs/baselines/ce_resnet32_cifar10lt-jpg_cpu-20e.py'
+phi0_checkpoint = '{{$DIFFULT_PHI0_CHECKPOINT:work_dirs/benchmarks/ce_resnet32_cifar10lt-jpg_cpu-20e/seed0/epoch_20.pth}}'  # noqa: E501
+
+model = dict(
+    num_classes=10,
+    unet='tiny',
+    data_preprocessor=dict(type='DiffusionDataPreprocessor', to_rgb=True),
+    aid=dict(
+        phi0_config=phi0_config,
+        phi0_checkpoint=phi0_checkpoint,
+        real_dataset={{_base_.real_dataset}},
+        real_to_rgb=True,
+        alpha=0.1,
+        d_f='per_class'),
+    sample_cfg=dict(
+        num_steps=25, sampler='ddim', guidance_scale=0.0, seed=0,
+        batch_size=250))
+
+train_dataloader = dict(batch_size=64)
+# Short schedule: lr warm-up over 100 iterations, EMA with a shorter
+# horizon (0.999) so the averaged weights follow a short run.
+param_scheduler = [
+    dict(type='LinearLR', start_factor=1 / 100, by_epoch=False, begin=0,
+         end=101),
+]
+train_cfg = dict(max_iters=1500, val_interval=500)
+val_dataloader = dict(dataset=dict(per_class=50))
+val_evaluator = dict(
+    type='Phi0GeneratorQuality',
+    phi0_config=phi0_config,
+    phi0_checkpoint=phi0_checkpoint,
+    real_dataset={{_base_.real_dataset}},
+    real_to_rgb=True)
+custom_hooks = [
+    dict(type='EMAHook', momentum=1e-3, priority='ABOVE_NORMAL'),
+    dict(type='TrainClassCountsHook'),
+    dict(type='DiffusionSampleGridHook', per_class=8, num_steps=25),
+]
+default_hooks = dict(
+    logger=dict(interval=20),
+    checkpoint=dict(by_epoch=False, interval=250, max_keep_ckpts=2))

@@ -1,0 +1,34 @@
+"""Hand the training set's class counts to the model before training."""
+from mmengine.hooks import Hook
+from mmengine.model import is_model_wrapper
+from mmpretrain.registry import HOOKS
+
+
+@HOOKS.register_module()
+class TrainClassCountsHook(Hook):
+    """Give ``metainfo['class_counts']`` of the training set to every module
+    of the model that has a ``set_class_counts(counts)`` method.
+
+    Class priors of long-tail losses (L_CBDM's y', Balanced Softmax, logit
+    adjustment, ...) come from the data the model trains on; with DiffuLT
+    on, those are the balanced proxy's counts. Runs before training, after
+    mmengine has built the train dataloader.
+    """
+    priority = 'VERY_HIGH'
+
+    def before_train(self, runner) -> None:
+        dataset = runner.train_dataloader.dataset
+        counts = dataset.metainfo.get('class_counts')
+        if counts is None:
+            raise ValueError(
+                f'TrainClassCountsHook: {type(dataset).__name__} has no '
+                "metainfo['class_counts']; train on a long-tail dataset of "
+                'diffult_plugin (CIFAR100LT, LongTailDataset, ImageNetLT...).')
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        receivers = [m for m in model.modules() if hasattr(m, 'set_class_counts')]
+        for module in receivers:
+            module.set_class_counts(counts)
+        runner.logger.info(
+            f'TrainClassCountsHook: class counts {min(counts)}..{max(counts)} '
+            f'({sum(counts)} images) -> {len(receivers)} module(s)')

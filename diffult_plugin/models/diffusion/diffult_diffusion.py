@@ -1,0 +1,407 @@
+"""The class-conditional diffusion generator of DiffuLT."""
+import copy
+from typing import Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+from diffusers import (DDIMScheduler, DDPMScheduler,
+                       DPMSolverMultistepScheduler, UNet2DModel)
+from mmengine.logging import MMLogger
+from mmengine.model import BaseModel
+from mmpretrain.registry import DATASETS, MODELS
+from mmpretrain.structures import DataSample
+
+from .ada_augment import AUGMENT_DIM, ada_augment
+from .losses import aid_distance, aid_loss, cbdm_loss, ddpm_loss
+from .phi0 import (Phi0FeatureExtractor, extract_dataset_features,
+                   feature_statistics)
+
+#: UNet sizes. 'ddpm-cifar' is the DDPM / CBDM CIFAR network (~35.7 M
+#: parameters); 'small' (~9 M) and 'tiny' (~1.6 M) fit a CPU.
+UNET_PRESETS = {
+    'ddpm-cifar':
+    dict(
+        block_out_channels=(128, 256, 256, 256),
+        layers_per_block=2,
+        down_block_types=('DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D',
+                          'DownBlock2D'),
+        up_block_types=('UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D',
+                        'UpBlock2D'),
+        dropout=0.1),
+    'small':
+    dict(
+        block_out_channels=(64, 128, 128, 128),
+        layers_per_block=2,
+        down_block_types=('DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D',
+                          'DownBlock2D'),
+        up_block_types=('UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D',
+                        'UpBlock2D'),
+        dropout=0.1),
+    'tiny':
+    dict(
+        block_out_channels=(32, 64, 64),
+        layers_per_block=1,
+        down_block_types=('DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D'),
+        up_block_types=('UpBlock2D', 'AttnUpBlock2D', 'UpBlock2D'),
+        norm_num_groups=16,
+        dropout=0.0),
+}
+
+SAMPLERS = ('ddpm', 'ddim', 'dpm-solver++')
+
+
+@MODELS.register_module()
+class DiffuLTDiffusion(BaseModel):
+    """Class-conditional DDPM trained from scratch on the long-tailed set.
+
+    DiffuLT (`Shao et al., NeurIPS 2024 <https://arxiv.org/abs/2403.05170>`_),
+    step 2: a diffusers ``UNet2DModel`` predicts eps; the class embedding
+    (plus, with ADA, an embedding of the augmentation parameters) is added to
+    the time embedding; an extra null class trains the unconditional branch
+    for classifier-free guidance (labels dropped with ``label_drop_prob``).
+    Loss = L_DDPM + L_CBDM (Qin et al., CVPR 2023) + L_AID (DiffuLT Eq. 6),
+    each switchable.
+
+    Args:
+        num_classes (int): Number of classes (the null class is added).
+        unet (str | dict): A preset of :data:`UNET_PRESETS` or the
+            ``UNet2DModel`` arguments. Defaults to 'ddpm-cifar'.
+        image_size (int): Image side. Defaults to 32.
+        num_train_timesteps (int): T. Defaults to 1000.
+        beta_schedule (str): diffusers beta schedule. Defaults to 'linear'.
+        beta_start (float): Defaults to 1e-4.
+        beta_end (float): Defaults to 0.02.
+        label_drop_prob (float): Probability of training unconditionally.
+            Defaults to 0.1.
+        label_drop_mode (str): 'batch' drops the labels of the whole batch
+            (the CBDM code, which skips L_CBDM then) or 'sample' per sample.
+            Defaults to 'batch'.
+        cbdm (dict, optional): ``dict(tau=1.0, gamma=0.25)`` enables L_CBDM;
+            None disables it. Its y' is drawn from the training class prior
+            (set by ``TrainClassCountsHook`` or ``class_counts``).
+        aid (dict, optional): Enables L_AID: ``phi0_config``,
+            ``phi0_checkpoint``, ``real_dataset`` (the training set with a
+            non-augmenting pipeline, for d_f), ``real_to_rgb`` (False),
+            ``alpha`` (0.1), ``d_f`` ('per_class' or 'global'; the paper does
+            not say which; default 'per_class'). None disables it.
+        ada (dict, optional): Enables ADA-style augmentation with its
+            arguments (``p`` = 0.12 ...); None disables it.
+        class_counts (Sequence[int], optional): Training images per class.
+        sample_cfg (dict): Sampling settings of ``predict`` (validation):
+            ``num_steps``, ``sampler``, ``guidance_scale``, ``seed``,
+            ``batch_size``.
+        data_preprocessor (dict, optional): Defaults to
+            ``DiffusionDataPreprocessor``.
+        init_cfg (dict, optional): mmengine init config.
+    """
+
+    def __init__(self,
+                 num_classes: int,
+                 unet: Union[str, dict] = 'ddpm-cifar',
+                 image_size: int = 32,
+                 num_train_timesteps: int = 1000,
+                 beta_schedule: str = 'linear',
+                 beta_start: float = 1e-4,
+                 beta_end: float = 0.02,
+                 label_drop_prob: float = 0.1,
+                 label_drop_mode: str = 'batch',
+                 cbdm: Optional[dict] = dict(tau=1.0, gamma=0.25),
+                 aid: Optional[dict] = None,
+                 ada: Optional[dict] = None,
+                 class_counts: Optional[Sequence[int]] = None,
+                 sample_cfg: dict = dict(
+                     num_steps=50,
+                     sampler='ddim',
+                     guidance_scale=0.0,
+                     seed=0,
+                     batch_size=256),
+                 data_preprocessor: Optional[dict] = None,
+                 init_cfg: Optional[dict] = None):
+        if data_preprocessor is None:
+            data_preprocessor = dict(type='DiffusionDataPreprocessor')
+        if isinstance(data_preprocessor, dict):
+            # mmengine's BaseModel would look in its own registry.
+            data_preprocessor = MODELS.build(data_preprocessor)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if label_drop_mode not in ('batch', 'sample'):
+            raise ValueError("label_drop_mode must be 'batch' or 'sample', "
+                             f'got {label_drop_mode!r}')
+        if isinstance(unet, str):
+            if unet not in UNET_PRESETS:
+                raise KeyError(f'unknown UNet preset {unet!r}; choose one of '
+                               f'{sorted(UNET_PRESETS)} or give a dict.')
+            unet = UNET_PRESETS[unet]
+        unet = dict(copy.deepcopy(unet))
+        unet.setdefault('sample_size', image_size)
+        unet.setdefault('in_channels', 3)
+        unet.setdefault('out_channels', 3)
+        # Our own conditioning vector replaces diffusers' class embedding.
+        unet['class_embed_type'] = 'identity'
+        unet.pop('num_class_embeds', None)
+        self.unet = UNet2DModel(**unet)
+        embed_dim = self.unet.config.block_out_channels[0] * 4
+        self.num_classes = num_classes
+        self.null_class = num_classes
+        self.class_embedding = nn.Embedding(num_classes + 1, embed_dim)
+        self.ada = dict(ada) if ada is not None else None
+        # No bias: zero parameters (no augmentation) give a zero embedding.
+        self.augment_embedding = nn.Linear(
+            AUGMENT_DIM, embed_dim, bias=False) if ada is not None else None
+
+        self.scheduler = DDPMScheduler(
+            num_train_timesteps=num_train_timesteps,
+            beta_schedule=beta_schedule,
+            beta_start=beta_start,
+            beta_end=beta_end,
+            variance_type='fixed_large',  # the CBDM / DDPM CIFAR sampler
+            clip_sample=True)
+        self.register_buffer(
+            'alphas_cumprod',
+            self.scheduler.alphas_cumprod.clone().float(),
+            persistent=False)
+        self.label_drop_prob = label_drop_prob
+        self.label_drop_mode = label_drop_mode
+        self.cbdm = dict(cbdm) if cbdm is not None else None
+        self.sample_cfg = dict(sample_cfg)
+        self.register_buffer('class_counts', torch.zeros(num_classes))
+        if class_counts is not None:
+            self.set_class_counts(class_counts)
+
+        self.aid = dict(aid) if aid is not None else None
+        self.phi0 = None
+        if self.aid is not None:
+            self.aid.setdefault('alpha', 0.1)
+            self.aid.setdefault('d_f', 'per_class')
+            if self.aid['d_f'] not in ('per_class', 'global'):
+                raise ValueError("aid.d_f must be 'per_class' or 'global'")
+            for key in ('phi0_config', 'phi0_checkpoint', 'real_dataset'):
+                if self.aid.get(key) is None:
+                    raise ValueError(f'L_AID needs aid.{key}.')
+            self.phi0 = Phi0FeatureExtractor(self.aid['phi0_config'],
+                                             self.aid['phi0_checkpoint'],
+                                             num_classes)
+            # Saved with the checkpoint, so a resumed run does not recompute.
+            self.register_buffer('aid_d_f', torch.zeros(num_classes))
+            self.register_buffer('aid_d_f_global', torch.zeros(()))
+
+    # ----------------------------------------------------------- set-up
+    def set_class_counts(self, counts: Sequence[int]):
+        """Training images per class (the prior of L_CBDM's y')."""
+        counts = torch.as_tensor(list(counts), dtype=torch.float32)
+        if counts.numel() != self.num_classes:
+            raise ValueError(
+                f'the dataset has {counts.numel()} classes but the generator '
+                f'was configured with num_classes={self.num_classes}.')
+        self.class_counts.copy_(counts.to(self.class_counts.device))
+
+    def _prepare_aid(self):
+        if self.aid_d_f_global > 0:
+            return
+        logger = MMLogger.get_current_instance()
+        dataset = self.aid['real_dataset']
+        if isinstance(dataset, dict):
+            dataset = DATASETS.build(dataset)
+        logger.info(f'L_AID: phi0 features of {len(dataset)} real images')
+        feats, labels = extract_dataset_features(
+            self.phi0, dataset, self.aid.get('real_to_rgb', False))
+        stats = feature_statistics(feats, labels, self.num_classes)
+        self.aid_d_f.copy_(stats['d_f_per_class'].to(self.aid_d_f.device))
+        self.aid_d_f_global.fill_(stats['d_f_global'])
+        logger.info(f"L_AID: global d_f {stats['d_f_global']:.3f}, per-class "
+                    f'd_f {stats["d_f_per_class"].min():.3f}..'
+                    f'{stats["d_f_per_class"].max():.3f}')
+
+    # ----------------------------------------------------------- network
+    def denoise(self,
+                x_t: torch.Tensor,
+                timesteps: torch.Tensor,
+                labels: torch.Tensor,
+                augment_params: Optional[torch.Tensor] = None):
+        """eps_theta(x_t, t, y[, augmentation])."""
+        cond = self.class_embedding(labels)
+        if self.augment_embedding is not None:
+            if augment_params is None:
+                augment_params = x_t.new_zeros(len(x_t), AUGMENT_DIM)
+            cond = cond + self.augment_embedding(augment_params)
+        return self.unet(x_t, timesteps, class_labels=cond).sample
+
+    def forward(self,
+                inputs: Optional[torch.Tensor] = None,
+                data_samples=None,
+                labels: Optional[torch.Tensor] = None,
+                mode: str = 'tensor'):
+        if mode == 'loss':
+            return self.loss(inputs, labels)
+        if mode == 'predict':
+            return self.predict(labels, data_samples)
+        if mode == 'tensor':
+            timesteps = torch.zeros(
+                len(inputs), dtype=torch.long, device=inputs.device)
+            return self.denoise(inputs, timesteps, labels)
+        raise ValueError(f'unknown mode {mode!r}')
+
+    # ----------------------------------------------------------- training
+    def loss(self, images: torch.Tensor, labels: torch.Tensor) -> dict:
+        if images is None:
+            raise ValueError('training batches need images')
+        batch = len(images)
+        device = images.device
+        augment_params = None
+        if self.ada is not None:
+            images, augment_params = ada_augment(images, **self.ada)
+        noise = torch.randn_like(images)
+        timesteps = torch.randint(
+            0, self.scheduler.config.num_train_timesteps, (batch, ),
+            device=device)
+        x_t = self.scheduler.add_noise(images, noise, timesteps)
+
+        if self.label_drop_mode == 'batch':
+            dropped = torch.full((batch, ),
+                                 bool(torch.rand(()) < self.label_drop_prob),
+                                 device=device)
+        else:
+            dropped = torch.rand(batch, device=device) < self.label_drop_prob
+        cond_labels = torch.where(dropped,
+                                  torch.full_like(labels, self.null_class),
+                                  labels)
+        eps = self.denoise(x_t, timesteps, cond_labels, augment_params)
+        losses = dict(loss_ddpm=ddpm_loss(eps, noise))
+
+        keep = ~dropped
+        if self.cbdm is not None and keep.any():
+            prior = self.class_counts
+            if prior.sum() <= 0:
+                raise RuntimeError(
+                    'L_CBDM draws y\' from the training class prior, which is '
+                    'not set: add dict(type="TrainClassCountsHook") to '
+                    'custom_hooks or set `class_counts` in the model.')
+            other = torch.multinomial(prior / prior.sum(), int(keep.sum()),
+                                      replacement=True).to(device)
+            eps_other = self.denoise(
+                x_t[keep], timesteps[keep], other,
+                None if augment_params is None else augment_params[keep])
+            losses['loss_cbdm'] = cbdm_loss(
+                eps[keep], eps_other, timesteps[keep],
+                self.scheduler.config.num_train_timesteps,
+                self.cbdm.get('tau', 1.0), self.cbdm.get('gamma', 0.25))
+
+        if self.aid is not None:
+            self._prepare_aid()
+            with torch.no_grad():
+                feats_real = self.phi0(images)
+            feats_denoised = self.phi0(images + noise - eps)
+            d_t = aid_distance(feats_real, feats_denoised,
+                               self.alphas_cumprod, timesteps)
+            d_f = (self.aid_d_f[labels] if self.aid['d_f'] == 'per_class'
+                   else self.aid_d_f_global.expand(batch))
+            losses['loss_aid'] = aid_loss(d_t, d_f, self.aid['alpha'])
+        return losses
+
+    # ----------------------------------------------------------- sampling
+    def _sampling_scheduler(self, sampler: str):
+        config = self.scheduler.config
+        if sampler == 'ddpm':
+            return DDPMScheduler.from_config(config)
+        if sampler == 'ddim':
+            return DDIMScheduler.from_config(config, set_alpha_to_one=False)
+        if sampler == 'dpm-solver++':
+            return DPMSolverMultistepScheduler.from_config(
+                config, algorithm_type='dpmsolver++', solver_order=2)
+        raise ValueError(f'unknown sampler {sampler!r}; choose one of '
+                         f'{SAMPLERS}.')
+
+    @torch.no_grad()
+    def sample(self,
+               labels: Union[Sequence[int], torch.Tensor],
+               num_steps: Optional[int] = None,
+               sampler: str = 'ddpm',
+               guidance_scale: float = 0.0,
+               seed: int = 0,
+               batch_size: int = 256,
+               progress: bool = False) -> torch.Tensor:
+        """Generate images of the given classes.
+
+        Classifier-free guidance: ``eps = eps_c + w (eps_c - eps_u)`` with
+        ``w = guidance_scale`` (0: plain conditional sampling). The result
+        depends only on (labels, settings, seed, batch_size).
+
+        Args:
+            labels (Sequence[int] | Tensor): Class of each image.
+            num_steps (int, optional): Denoising steps; defaults to T for
+                'ddpm' and 50 otherwise.
+            sampler (str): 'ddpm' (ancestral), 'ddim' or 'dpm-solver++'.
+            guidance_scale (float): CFG weight w. Defaults to 0.
+            seed (int): Seed of all the noise. Defaults to 0.
+            batch_size (int): Images per forward pass. Defaults to 256.
+            progress (bool): Show a progress bar. Defaults to False.
+
+        Returns:
+            Tensor: uint8 RGB images, (N, 3, H, W), on the CPU.
+        """
+        was_training = self.training
+        self.eval()
+        labels = torch.as_tensor(labels, dtype=torch.long).reshape(-1)
+        if labels.numel() and (labels.min() < 0
+                               or labels.max() >= self.num_classes):
+            raise ValueError(f'labels must lie in [0, {self.num_classes}).')
+        if num_steps is None:
+            num_steps = (self.scheduler.config.num_train_timesteps
+                         if sampler == 'ddpm' else 50)
+        device = self.class_embedding.weight.device
+        size = self.unet.config.sample_size
+        channels = self.unet.config.in_channels
+        generator = torch.Generator().manual_seed(seed)
+        noise = torch.randn(
+            len(labels), channels, size, size, generator=generator)
+        outputs = []
+        bar = None
+        if progress:
+            from rich.progress import Progress
+            bar = Progress(transient=True)
+            bar.start()
+            task = bar.add_task('sampling', total=len(labels) * num_steps)
+        for start in range(0, len(labels), batch_size):
+            x = noise[start:start + batch_size].to(device)
+            y = labels[start:start + batch_size].to(device)
+            scheduler = self._sampling_scheduler(sampler)
+            scheduler.set_timesteps(num_steps, device=device)
+            for t in scheduler.timesteps:
+                t_batch = t.expand(len(x)).to(device)
+                if guidance_scale:
+                    both = self.denoise(
+                        torch.cat([x, x]), torch.cat([t_batch, t_batch]),
+                        torch.cat([y, torch.full_like(y, self.null_class)]))
+                    eps_c, eps_u = both.chunk(2)
+                    eps = eps_c + guidance_scale * (eps_c - eps_u)
+                else:
+                    eps = self.denoise(x, t_batch, y)
+                x = scheduler.step(
+                    eps, t, x, generator=generator).prev_sample
+                if bar is not None:
+                    bar.advance(task, len(x))
+            outputs.append(((x.clamp(-1, 1) + 1) * 127.5).round().to(
+                torch.uint8).cpu())
+        if bar is not None:
+            bar.stop()
+        self.train(was_training)
+        if not outputs:
+            return torch.zeros(0, channels, size, size, dtype=torch.uint8)
+        return torch.cat(outputs)
+
+    def predict(self, labels: torch.Tensor, data_samples=None) -> list:
+        """Generate one image per label (validation). The seed comes from
+        ``sample_cfg`` and the first sample's index, so every batch differs
+        and a repeated validation gives the same images."""
+        cfg = dict(self.sample_cfg)
+        offset = 0
+        if data_samples:
+            offset = int(data_samples[0].metainfo.get('sample_idx', 0))
+        cfg['seed'] = cfg.get('seed', 0) + offset
+        images = self.sample(labels.cpu(), **cfg)
+        samples = []
+        for i, label in enumerate(labels.tolist()):
+            sample = DataSample().set_gt_label(label)
+            sample.set_field(images[i], 'gen_img')
+            samples.append(sample)
+        return samples

@@ -1,0 +1,163 @@
+import pytest
+import torch
+from mmengine.optim import build_optim_wrapper
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+from diffult_plugin.models.diffusion import (DiffuLTDiffusion,
+                                             feature_statistics)
+from tests.fixtures import TINY_UNET, make_phi0
+
+
+def _model(**kwargs):
+    torch.manual_seed(0)
+    kwargs.setdefault('cbdm', dict(tau=1.0, gamma=0.25))
+    kwargs.setdefault('class_counts', [6, 3, 1])
+    return MODELS.build(
+        dict(
+            type='DiffuLTDiffusion',
+            num_classes=3,
+            unet=TINY_UNET,
+            image_size=8,
+            num_train_timesteps=100,
+            **kwargs))
+
+
+def _batch(n=6, size=8):
+    g = torch.Generator().manual_seed(1)
+    labels = torch.arange(n) % 3
+    images = torch.randint(0, 256, (n, 3, size, size), generator=g,
+                           dtype=torch.uint8)
+    # class-dependent brightness so there is structure to learn
+    images = (images // 4 + labels.view(-1, 1, 1, 1) * 60).to(torch.uint8)
+    return dict(
+        inputs=list(images),
+        data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
+
+
+def test_tiny_unet_trains_and_loss_goes_down():
+    model = _model()
+    optim = build_optim_wrapper(
+        model, dict(optimizer=dict(type='Adam', lr=2e-3)))
+    batch = _batch()
+    torch.manual_seed(0)
+    losses = []
+    for _ in range(60):
+        log = model.train_step(batch, optim)
+        losses.append(float(log['loss_ddpm']))
+        assert set(log) >= {'loss', 'loss_ddpm'}
+    assert sum(losses[-10:]) / 10 < 0.7 * sum(losses[:10]) / 10
+
+
+def test_cbdm_needs_the_class_prior():
+    model = _model(class_counts=None, label_drop_prob=0.0)
+    data = model.data_preprocessor(_batch(), True)
+    with pytest.raises(RuntimeError, match='TrainClassCountsHook'):
+        model(**data, mode='loss')
+    model.set_class_counts([1, 1, 1])
+    assert 'loss_cbdm' in model(**data, mode='loss')
+
+
+def test_label_dropout_modes():
+    model = _model(label_drop_prob=1.0)  # every batch unconditional
+    data = model.data_preprocessor(_batch(), True)
+    losses = model(**data, mode='loss')
+    assert 'loss_cbdm' not in losses  # skipped on dropped batches (CBDM code)
+    model = _model(label_drop_prob=0.5, label_drop_mode='sample')
+    assert 'loss_ddpm' in model(**data, mode='loss')
+    with pytest.raises(ValueError, match='label_drop_mode'):
+        _model(label_drop_mode='class')
+
+
+def test_ada_embedding_is_zero_for_identity():
+    model = _model(ada=dict(p=1.0))
+    data = model.data_preprocessor(_batch(), True)
+    assert 'loss_ddpm' in model(**data, mode='loss')
+    zero = torch.zeros(2, 6)
+    assert torch.count_nonzero(model.augment_embedding(zero)) == 0
+
+
+@pytest.mark.parametrize('sampler,steps', [('ddpm', 10), ('ddim', 5),
+                                           ('dpm-solver++', 5)])
+def test_samplers_deterministic_uint8(sampler, steps):
+    model = _model()
+    labels = [0, 1, 2, 2, 1]
+    a = model.sample(labels, steps, sampler, seed=3, batch_size=2)
+    b = model.sample(labels, steps, sampler, seed=3, batch_size=2)
+    c = model.sample(labels, steps, sampler, seed=4, batch_size=2)
+    assert a.shape == (5, 3, 8, 8) and a.dtype == torch.uint8
+    assert torch.equal(a, b)
+    assert not torch.equal(a, c)
+
+
+def test_classifier_free_guidance_changes_samples():
+    model = _model()
+    # Make the class embedding matter.
+    torch.nn.init.normal_(model.class_embedding.weight, std=5.0)
+    plain = model.sample([0, 1], 5, 'ddim', guidance_scale=0.0, seed=0)
+    guided = model.sample([0, 1], 5, 'ddim', guidance_scale=2.0, seed=0)
+    assert not torch.equal(plain, guided)
+
+
+def test_sample_bad_arguments():
+    model = _model()
+    with pytest.raises(ValueError, match='sampler'):
+        model.sample([0], 2, 'euler')
+    with pytest.raises(ValueError, match='labels'):
+        model.sample([3], 2, 'ddim')
+
+
+def test_predict_returns_generated_images():
+    model = _model(sample_cfg=dict(num_steps=2, sampler='ddim'))
+    samples = [DataSample().set_gt_label(1) for _ in range(2)]
+    out = model(labels=torch.tensor([1, 1]), data_samples=samples,
+                mode='predict')
+    assert out[0].gen_img.shape == (3, 8, 8)
+    assert int(out[1].gt_label) == 1
+
+
+def test_aid_loss_with_phi0(tmp_path):
+    config, checkpoint = make_phi0(str(tmp_path), num_classes=3)
+    real = [dict(
+        inputs=torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8),
+        data_samples=DataSample().set_gt_label(i % 3)) for i in range(9)]
+    model = _model(
+        aid=dict(phi0_config=config, phi0_checkpoint=checkpoint,
+                 real_dataset=real, alpha=0.1))
+    data = model.data_preprocessor(_batch(), True)
+    losses = model(**data, mode='loss')
+    assert losses['loss_aid'] > 0
+    assert model.aid_d_f_global > 0 and (model.aid_d_f > 0).all()
+    losses['loss_aid'].backward()
+    assert model.unet.conv_out.weight.grad is not None
+    assert all(p.grad is None for p in model.phi0.parameters())
+
+
+def test_phi0_class_count_mismatch_is_refused(tmp_path):
+    config, checkpoint = make_phi0(str(tmp_path), num_classes=5)
+    with pytest.raises(ValueError, match='classifies 5 classes'):
+        _model(aid=dict(phi0_config=config, phi0_checkpoint=checkpoint,
+                        real_dataset=[]))
+
+
+def test_feature_statistics_by_hand():
+    feats = torch.tensor([[0.0, 0.0], [3.0, 4.0], [10.0, 0.0], [0.0, 1.0]])
+    labels = torch.tensor([0, 0, 1, 2])
+    stats = feature_statistics(feats, labels, 3)
+    assert torch.allclose(stats['class_means'][0], torch.tensor([1.5, 2.0]))
+    assert stats['d_f_per_class'][0] == pytest.approx(5.0)
+    # classes with one sample fall back to the global max distance
+    global_max = float(torch.cdist(feats, feats).max())
+    assert stats['d_f_global'] == pytest.approx(global_max)
+    assert stats['d_f_per_class'][1] == pytest.approx(global_max)
+
+
+def test_unet_presets_sizes():
+    sizes = {
+        name: sum(p.numel() for p in DiffuLTDiffusion(
+            num_classes=100, unet=name, cbdm=None).unet.parameters())
+        for name in ('ddpm-cifar', 'tiny')
+    }
+    # The DDPM CIFAR UNet of the paper / CBDM code: ~35.7 M parameters.
+    assert 35.5e6 < sizes['ddpm-cifar'] < 36.0e6
+    assert 1.0e6 < sizes['tiny'] < 2.0e6
