@@ -11,7 +11,6 @@ import datetime
 import json
 import os
 import os.path as osp
-import platform
 import sys
 import time
 
@@ -20,6 +19,8 @@ import torch
 sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 import diffult_plugin  # noqa: E402,F401
 from mmengine.optim import build_optim_wrapper  # noqa: E402
+
+from benchmarks.train_protocol import machine  # noqa: E402
 from mmpretrain.registry import MODELS  # noqa: E402
 from mmpretrain.structures import DataSample  # noqa: E402
 
@@ -86,8 +87,7 @@ def main():
     record = dict(
         benchmark='resnet32_train_speed',
         date=datetime.datetime.now().isoformat(timespec='seconds'),
-        machine=f'{platform.machine()}, {os.cpu_count()} cores, '
-        f'{platform.processor() or platform.platform()}',
+        machine=machine(),
         torch=torch.__version__,
         threads=torch.get_num_threads(),
         batch=args.batch,

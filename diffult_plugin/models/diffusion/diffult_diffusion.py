@@ -203,8 +203,11 @@ class DiffuLTDiffusion(BaseModel):
         if isinstance(dataset, dict):
             dataset = DATASETS.build(dataset)
         logger.info(f'L_AID: phi0 features of {len(dataset)} real images')
-        feats, labels = extract_dataset_features(
-            self.phi0, dataset, self.aid.get('real_to_rgb', False))
+        # Full precision even inside a mixed-precision train step.
+        with torch.autocast(
+                device_type=self.alphas_cumprod.device.type, enabled=False):
+            feats, labels = extract_dataset_features(
+                self.phi0, dataset, self.aid.get('real_to_rgb', False))
         stats = feature_statistics(feats, labels, self.num_classes)
         self.aid_d_f.copy_(stats['d_f_per_class'].to(self.aid_d_f.device))
         self.aid_d_f_global.fill_(stats['d_f_global'])
