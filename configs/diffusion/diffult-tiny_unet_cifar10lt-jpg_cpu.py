@@ -26,7 +26,10 @@ model = dict(
         real_dataset={{_base_.real_dataset}},
         real_to_rgb=True,
         alpha=0.1,
-        d_f='per_class'),
+        d_f='per_class',
+        # L_AID (~100x L_DDPM on an untrained UNet) only for the second
+        # half: a 750-iteration run must first learn to denoise at all.
+        start_iter=375),
     sample_cfg=dict(
         num_steps=25, sampler='ddim', guidance_scale=0.0, seed=0,
         batch_size=250))

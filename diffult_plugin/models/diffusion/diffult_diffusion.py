@@ -6,7 +6,7 @@ import torch
 import torch.nn as nn
 from diffusers import (DDIMScheduler, DDPMScheduler,
                        DPMSolverMultistepScheduler, UNet2DModel)
-from mmengine.logging import MMLogger
+from mmengine.logging import MessageHub, MMLogger
 from mmengine.model import BaseModel
 from mmpretrain.registry import DATASETS, MODELS
 from mmpretrain.structures import DataSample
@@ -83,7 +83,10 @@ class DiffuLTDiffusion(BaseModel):
             ``phi0_checkpoint``, ``real_dataset`` (the training set with a
             non-augmenting pipeline, for d_f), ``real_to_rgb`` (False),
             ``alpha`` (0.1), ``d_f`` ('per_class' or 'global'; the paper does
-            not say which; default 'per_class'). None disables it.
+            not say which; default 'per_class'), ``start_iter`` (0: from the
+            start, as we read the paper; a later start lets a short run learn
+            to denoise first, since L_AID dominates the loss of an untrained
+            model). None disables it.
         ada (dict, optional): Enables ADA-style augmentation with its
             arguments (``p`` = 0.12 ...); None disables it.
         class_counts (Sequence[int], optional): Training images per class.
@@ -173,6 +176,7 @@ class DiffuLTDiffusion(BaseModel):
         if self.aid is not None:
             self.aid.setdefault('alpha', 0.1)
             self.aid.setdefault('d_f', 'per_class')
+            self.aid.setdefault('start_iter', 0)
             if self.aid['d_f'] not in ('per_class', 'global'):
                 raise ValueError("aid.d_f must be 'per_class' or 'global'")
             for key in ('phi0_config', 'phi0_checkpoint', 'real_dataset'):
@@ -214,6 +218,13 @@ class DiffuLTDiffusion(BaseModel):
         logger.info(f"L_AID: global d_f {stats['d_f_global']:.3f}, per-class "
                     f'd_f {stats["d_f_per_class"].min():.3f}..'
                     f'{stats["d_f_per_class"].max():.3f}')
+
+    def _aid_active(self) -> bool:
+        if not self.aid['start_iter']:
+            return True
+        # mmengine's RuntimeInfoHook records the iteration being trained.
+        current = MessageHub.get_current_instance().get_info('iter')
+        return current is None or current >= self.aid['start_iter']
 
     # ----------------------------------------------------------- network
     def denoise(self,
@@ -289,7 +300,7 @@ class DiffuLTDiffusion(BaseModel):
                 self.scheduler.config.num_train_timesteps,
                 self.cbdm.get('tau', 1.0), self.cbdm.get('gamma', 0.25))
 
-        if self.aid is not None:
+        if self.aid is not None and self._aid_active():
             self._prepare_aid()
             with torch.no_grad():
                 feats_real = self.phi0(images)

@@ -161,3 +161,20 @@ def test_unet_presets_sizes():
     # The DDPM CIFAR UNet of the paper / CBDM code: ~35.7 M parameters.
     assert 35.5e6 < sizes['ddpm-cifar'] < 36.0e6
     assert 1.0e6 < sizes['tiny'] < 2.0e6
+
+
+def test_aid_start_iter_follows_the_message_hub(tmp_path):
+    from mmengine.logging import MessageHub
+    config, checkpoint = make_phi0(str(tmp_path), num_classes=3)
+    real = [dict(
+        inputs=torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8),
+        data_samples=DataSample().set_gt_label(i % 3)) for i in range(6)]
+    model = _model(
+        aid=dict(phi0_config=config, phi0_checkpoint=checkpoint,
+                 real_dataset=real, start_iter=5))
+    data = model.data_preprocessor(_batch(), True)
+    hub = MessageHub.get_current_instance()
+    hub.update_info('iter', 4)
+    assert 'loss_aid' not in model(**data, mode='loss')
+    hub.update_info('iter', 5)
+    assert 'loss_aid' in model(**data, mode='loss')
