@@ -20,5 +20,10 @@ from .version import __version__  # noqa: E402
 register_safe_globals()
 
 from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from .plugins import get_plugin_manager  # noqa: E402
+
+# Entry-point plugins are imported here, so the components they register are
+# there for any config that imports diffult_plugin.
+get_plugin_manager().hook.diffult_register_components()
 
 __all__ = ['__version__', 'register_safe_globals']

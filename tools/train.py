@@ -59,6 +59,12 @@ def parse_args(argv=None):
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
         help='job launcher')
+    parser.add_argument(
+        '--seeds',
+        type=int,
+        nargs='+',
+        help='train once per seed, each in <work-dir>/seed<k> (sequential '
+        'runs; tools/leaderboard.py aggregates them)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
     if 'LOCAL_RANK' not in os.environ:
@@ -108,8 +114,45 @@ def merge_args(cfg, args):
     return cfg
 
 
+def run_seeds(args, argv):
+    """Re-run this script once per seed, each in its own process (mmengine
+    keeps global state per run) and its own work dir."""
+    import subprocess
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Drop --seeds and its values, and --work-dir with its value.
+    rest, skip = [], False
+    for i, token in enumerate(argv):
+        if skip:
+            if token.startswith('-'):
+                skip = False
+            else:
+                continue
+        if token == '--seeds':
+            skip = True
+            continue
+        if token == '--work-dir' or (i > 0 and argv[i - 1] == '--work-dir'):
+            continue
+        rest.append(token)
+    base = args.work_dir or osp.join(
+        './work_dirs', osp.splitext(osp.basename(args.config))[0])
+    for seed in args.seeds:
+        cmd = [sys.executable, osp.abspath(__file__)] + rest + [
+            '--work-dir', osp.join(base, f'seed{seed}')
+        ]
+        # --cfg-options takes every value up to the next flag; append ours.
+        if '--cfg-options' in cmd:
+            cmd.insert(cmd.index('--cfg-options') + 1,
+                       f'randomness.seed={seed}')
+        else:
+            cmd += ['--cfg-options', f'randomness.seed={seed}']
+        print(f'[seeds] seed {seed}: {" ".join(cmd)}', flush=True)
+        subprocess.run(cmd, check=True)
+
+
 def main(argv=None):
     args = parse_args(argv)
+    if args.seeds:
+        return run_seeds(args, argv)
     cfg = merge_args(Config.fromfile(args.config), args)
     runner = Runner.from_cfg(cfg)
     runner.train()

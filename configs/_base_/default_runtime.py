@@ -11,6 +11,8 @@ default_hooks = dict(
         type='CheckpointHook', interval=10, max_keep_ckpts=2, save_last=True),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     visualization=dict(type='VisualizationHook', enable=False),
+    # Tells diffult_plugin's pluggy plugins that the run finished.
+    plugin_events=dict(type='PluginEventsHook'),
 )
 
 env_cfg = dict(

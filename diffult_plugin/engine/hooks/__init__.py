@@ -1,4 +1,7 @@
 from .diffusion_sample_grid_hook import DiffusionSampleGridHook
+from .plugin_events_hook import PluginEventsHook
 from .train_class_counts_hook import TrainClassCountsHook
 
-__all__ = ['TrainClassCountsHook', 'DiffusionSampleGridHook']
+__all__ = [
+    'TrainClassCountsHook', 'DiffusionSampleGridHook', 'PluginEventsHook'
+]

@@ -31,6 +31,21 @@ def find_log_dir() -> Optional[str]:
     return None
 
 
+def device_name() -> str:
+    """The accelerator's name, or the CPU model, for result records."""
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name()
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return f"{line.split(':', 1)[1].strip()} " \
+                        f'({os.cpu_count()} cores)'
+    except OSError:
+        pass
+    return f'CPU ({os.cpu_count()} cores)'
+
+
 def write_json_atomically(obj, path: str):
     """Write JSON through a temporary file, so a kill never leaves half a file."""
     os.makedirs(osp.dirname(path) or '.', exist_ok=True)
@@ -161,9 +176,13 @@ class LongTailAccuracy(BaseMetric):
                                    for k, v in groups.items()},
             thresholds=dict(
                 many=self.many_threshold, few=self.few_threshold),
+            device=device_name(),
             train_class_counts=counts.tolist(),
             per_class=[None if np.isnan(a) else float(a) for a in per_class],
             classes=list((self.dataset_meta or {}).get('classes', [])))
         write_json_atomically(record, osp.join(out_dir, 'lt_results.json'))
         with open(osp.join(out_dir, 'lt_results.jsonl'), 'a') as f:
             f.write(json.dumps(record) + '\n')
+        from diffult_plugin.plugins import get_plugin_manager
+        get_plugin_manager().hook.diffult_run_evaluated(
+            work_dir=out_dir, results=record)
