@@ -18,25 +18,16 @@ from .phi0 import (Phi0FeatureExtractor, extract_dataset_features,
 
 #: UNet sizes. 'ddpm-cifar' is the DDPM / CBDM CIFAR network (~35.7 M
 #: parameters); 'small' (~9 M) and 'tiny' (~1.6 M) fit a CPU.
+_DDPM_CIFAR = dict(
+    block_out_channels=(128, 256, 256, 256),
+    layers_per_block=2,
+    down_block_types=('DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D',
+                      'DownBlock2D'),
+    up_block_types=('UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D', 'UpBlock2D'),
+    dropout=0.1)
 UNET_PRESETS = {
-    'ddpm-cifar':
-    dict(
-        block_out_channels=(128, 256, 256, 256),
-        layers_per_block=2,
-        down_block_types=('DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D',
-                          'DownBlock2D'),
-        up_block_types=('UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D',
-                        'UpBlock2D'),
-        dropout=0.1),
-    'small':
-    dict(
-        block_out_channels=(64, 128, 128, 128),
-        layers_per_block=2,
-        down_block_types=('DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D',
-                          'DownBlock2D'),
-        up_block_types=('UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D',
-                        'UpBlock2D'),
-        dropout=0.1),
+    'ddpm-cifar': _DDPM_CIFAR,
+    'small': dict(_DDPM_CIFAR, block_out_channels=(64, 128, 128, 128)),
     'tiny':
     dict(
         block_out_channels=(32, 64, 64),
