@@ -28,5 +28,6 @@ val_evaluator = dict(
     phi0_checkpoint=phi0_checkpoint,
     real_dataset={{_base_.real_dataset}})
 default_hooks = dict(
-    logger=dict(interval=100),
+    # Validation metrics logged against the iteration, not epoch 0.
+    logger=dict(interval=100, log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=10000, max_keep_ckpts=3))

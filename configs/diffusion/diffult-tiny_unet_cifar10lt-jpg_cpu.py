@@ -64,5 +64,5 @@ custom_hooks = [
     dict(type='DiffusionSampleGridHook', per_class=8, num_steps=25),
 ]
 default_hooks = dict(
-    logger=dict(interval=20),
+    logger=dict(interval=20, log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=100, max_keep_ckpts=2))

@@ -51,9 +51,13 @@ def _log_wall_seconds(log_dir: str) -> Optional[float]:
 def _last_value(log_dir: str, key: str, epoch: Optional[int]):
     """The last logged value of ``key`` (at ``epoch`` if given)."""
     value = None
-    for path in sorted(
-            glob.glob(osp.join(log_dir, 'vis_data', 'scalars.json')) +
-            glob.glob(osp.join(log_dir, '*.json'))):
+    # mmengine's scalar logs: vis_data/scalars.json (validation) and
+    # <timestamp>.json (test); both are JSON lines.
+    logs = glob.glob(osp.join(log_dir, 'vis_data', 'scalars.json')) + [
+        p for p in glob.glob(osp.join(log_dir, '*.json'))
+        if osp.basename(p) != 'lt_results.json'
+    ]
+    for path in sorted(logs):
         for row in _read_jsonl(path):
             if key in row and (epoch is None or row.get('step') in (None,
                                                                    epoch)):

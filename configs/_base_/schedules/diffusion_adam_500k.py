@@ -21,5 +21,3 @@ custom_hooks = [
     dict(type='DiffusionSampleGridHook', per_class=8, max_classes=20),
 ]
 log_processor = dict(by_epoch=False)
-# Validation metrics logged against the iteration, not epoch 0.
-default_hooks = dict(logger=dict(log_metric_by_epoch=False))
