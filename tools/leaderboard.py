@@ -50,12 +50,13 @@ def main(argv=None):
     rows = aggregate(records)
     published = select_published(
         collect('diffult_published_results'), rows, args.all_published)
+    recipes = collect('diffult_method_recipes')
     os.makedirs(args.out_dir, exist_ok=True)
     images = save_plots(rows, published, args.out_dir)
     outputs = {
-        'leaderboard.md': to_markdown(rows, published),
+        'leaderboard.md': to_markdown(rows, published, recipes),
         'leaderboard.csv': to_csv(rows, published),
-        'leaderboard.html': to_html(rows, published, images),
+        'leaderboard.html': to_html(rows, published, images, recipes=recipes),
     }
     for name, text in outputs.items():
         with open(osp.join(args.out_dir, name), 'w') as f:

@@ -127,7 +127,16 @@ def select_published(published: List[dict],
     ]
 
 
-def to_markdown(measured, published) -> str:
+def _recipe_cells(recipe: dict) -> list:
+    return [
+        recipe.get('method', '-'),
+        recipe.get('dataset', '-'),
+        recipe.get('config', '-'),
+        recipe.get('description', '') or recipe.get('source', '')
+    ]
+
+
+def to_markdown(measured, published, recipes=None) -> str:
     rows = _table_rows(measured, published)
     lines = [
         '| ' + ' | '.join(COLUMNS) + ' |',
@@ -141,6 +150,12 @@ def to_markdown(measured, published) -> str:
     lines.append('')
     lines.append('Measured numbers are last-epoch values unless flagged ⚠ '
                  '(best epoch chosen on the test set). Mean ± std over seeds.')
+    if recipes:
+        lines += ['', '## Method recipes', '',
+                  '| method | dataset | config | description |',
+                  '|---|---|---|---|']
+        lines += ['| ' + ' | '.join(map(str, _recipe_cells(r))) + ' |'
+                  for r in recipes]
     return '\n'.join(lines) + '\n'
 
 
@@ -159,7 +174,8 @@ def to_csv(measured, published) -> str:
 def to_html(measured,
             published,
             images: Optional[dict] = None,
-            title: str = 'diffult-plugin leaderboard') -> str:
+            title: str = 'diffult-plugin leaderboard',
+            recipes: Optional[list] = None) -> str:
     """A self-contained page: the table plus plots embedded as base64 PNG."""
     head = ''.join(f'<th>{html.escape(c)}</th>' for c in COLUMNS)
     body = []
@@ -168,6 +184,14 @@ def to_html(measured,
         cells = ''.join(f'<td>{html.escape(str(row[c]))}</td>'
                         for c in COLUMNS)
         body.append(f'<tr class="{cls}">{cells}</tr>')
+    recipe_rows = ''.join(
+        '<tr>' + ''.join(f'<td>{html.escape(str(c))}</td>'
+                         for c in _recipe_cells(r)) + '</tr>'
+        for r in recipes or [])
+    recipe_table = (
+        '<h2>Method recipes</h2><table><thead><tr><th>method</th>'
+        '<th>dataset</th><th>config</th><th>description</th></tr></thead>'
+        f'<tbody>{recipe_rows}</tbody></table>' if recipe_rows else '')
     figures = ''.join(
         f'<figure><img alt="{html.escape(name)}" '
         f'src="data:image/png;base64,{data}"><figcaption>'
@@ -192,5 +216,6 @@ img {{ max-width: 640px; }}
 <p>Measured numbers are last-epoch values unless flagged &#9888; (best epoch
 chosen on the test set). Mean &plusmn; std over seeds.</p>
 {figures}
+{recipe_table}
 </body></html>
 """

@@ -41,8 +41,12 @@ def test_published_rows_follow_measured_settings():
     assert '40.00' in md and '70.4' in md and 'paper A' in md
     csv_text = to_csv(rows, chosen)
     assert csv_text.splitlines()[0].startswith('source,method,dataset')
-    page = to_html(rows, chosen, images={'plot': 'AAAA'})
+    page = to_html(rows, chosen, images={'plot': 'AAAA'},
+                   recipes=[dict(method='CE', config='ce.py')])
     assert 'data:image/png;base64,AAAA' in page and '<table>' in page
+    assert '<td>ce.py</td>' in page
+    assert '| CE | - | ce.py |' in to_markdown(
+        rows, chosen, [dict(method='CE', config='ce.py')])
 
 
 def test_test_selected_runs_are_flagged():

@@ -149,3 +149,4 @@ def test_run_uses_plugin_component_and_fires_events(plugin_env):
     assert proc.returncode == 0, proc.stderr[-3000:]
     md = open(osp.join(board, 'leaderboard.md')).read()
     assert 'ExampleMethod' in md and 'Example et al. 2026' in md
+    assert 'example_config.py' in md  # the plugin's recipe is listed
