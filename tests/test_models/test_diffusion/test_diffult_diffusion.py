@@ -35,6 +35,14 @@ def _batch(n=6, size=8):
         data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
 
 
+def _real_items(n):
+    """A packed 'real' dataset of n random 8x8 images over 3 classes."""
+    return [
+        dict(inputs=torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8),
+             data_samples=DataSample().set_gt_label(i % 3)) for i in range(n)
+    ]
+
+
 def test_tiny_unet_trains_and_loss_goes_down():
     model = _model()
     optim = build_optim_wrapper(
@@ -118,9 +126,7 @@ def test_predict_returns_generated_images():
 
 def test_aid_loss_with_phi0(tmp_path):
     config, checkpoint = make_phi0(str(tmp_path), num_classes=3)
-    real = [dict(
-        inputs=torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8),
-        data_samples=DataSample().set_gt_label(i % 3)) for i in range(9)]
+    real = _real_items(9)
     model = _model(
         aid=dict(phi0_config=config, phi0_checkpoint=checkpoint,
                  real_dataset=real, alpha=0.1))
@@ -166,9 +172,7 @@ def test_unet_presets_sizes():
 def test_aid_start_iter_follows_the_message_hub(tmp_path):
     from mmengine.logging import MessageHub
     config, checkpoint = make_phi0(str(tmp_path), num_classes=3)
-    real = [dict(
-        inputs=torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8),
-        data_samples=DataSample().set_gt_label(i % 3)) for i in range(6)]
+    real = _real_items(6)
     model = _model(
         aid=dict(phi0_config=config, phi0_checkpoint=checkpoint,
                  real_dataset=real, start_iter=5))
