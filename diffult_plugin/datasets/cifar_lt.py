@@ -79,12 +79,23 @@ class _CIFARLongTailMixin:
         num_classes = len(self.METAINFO['classes'])
         if self.split == 'train':
             keep = long_tail_indices(labels, self.train_class_counts, self.seed)
+            kept = set(int(i) for i in keep)
+            # What the subsampling left out feeds the oracle generator.
+            self._left_out = [
+                info for i, info in enumerate(data_list) if i not in kept
+            ]
             data_list = [data_list[i] for i in keep]
             labels = [labels[i] for i in keep]
         self._metainfo['class_counts'] = class_counts_of(labels, num_classes)
         self._metainfo['train_class_counts'] = list(self.train_class_counts)
         self._metainfo['imbalance_factor'] = self.imbalance_factor
         return data_list
+
+    def left_out_data_list(self) -> list:
+        """Data infos of the training images the long-tail protocol
+        dropped (their ``img`` is RGB); empty for the test split."""
+        self.full_init()
+        return list(getattr(self, '_left_out', []))
 
     def _download_with_torchvision(self):
         import torchvision

@@ -120,6 +120,15 @@ class LongTailDataset:
     def get_cat_ids(self, idx: int) -> Sequence[int]:
         return self.dataset.get_cat_ids(int(self.indices[idx]))
 
+    def left_out_data_list(self) -> list:
+        """Data infos of the wrapped dataset's samples this view dropped
+        (the oracle generator's pool)."""
+        dropped = np.ones(len(self.dataset), dtype=bool)
+        dropped[self.indices] = False
+        return [
+            self.dataset.get_data_info(int(i)) for i in np.flatnonzero(dropped)
+        ]
+
     def get_gt_labels(self) -> np.ndarray:
         return _labels_of(self.dataset)[self.indices]
 

@@ -1,0 +1,53 @@
+"""Un-augmented RGB images of a dataset, whatever its pipeline does."""
+from typing import Iterator, Sequence, Tuple
+
+import mmcv
+import numpy as np
+
+
+def raw_rgb_image(dataset, index: int) -> np.ndarray:
+    """The stored image of sample ``index`` as uint8 RGB (H, W, 3).
+
+    Works on datasets whose ``get_data_info`` holds the decoded image
+    (``img``, RGB: the CIFAR datasets) or a file (``img_path``, read here
+    in RGB order: ``CustomDataset``, ImageNet-LT ...), and on wrappers that
+    delegate ``get_data_info`` (LongTailDataset, DiffuLTDataset).
+    """
+    return rgb_image_of_info(dataset.get_data_info(index))
+
+
+def rgb_image_of_info(info: dict) -> np.ndarray:
+    """The uint8 RGB image a data info holds (``img``) or names
+    (``img_path``)."""
+    if info.get('img') is not None:
+        image = np.asarray(info['img'])
+    elif info.get('img_path'):
+        image = mmcv.imread(info['img_path'], channel_order='rgb')
+        if image is None:
+            raise FileNotFoundError(f'cannot read image {info["img_path"]}')
+    else:
+        raise ValueError("a data info without 'img' or 'img_path': cannot "
+                         'read its raw image.')
+    if image.ndim == 2:
+        image = np.repeat(image[..., None], 3, axis=2)
+    return np.ascontiguousarray(image, dtype=np.uint8)
+
+
+def labels_of(dataset) -> np.ndarray:
+    if hasattr(dataset, 'get_gt_labels'):
+        return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
+    return np.asarray(
+        [dataset.get_cat_ids(i)[0] for i in range(len(dataset))],
+        dtype=np.int64)
+
+
+def iter_raw_batches(dataset,
+                     indices: Sequence[int],
+                     batch_size: int = 256
+                     ) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
+    """(images (B, H, W, 3) uint8 RGB, positions) batches of ``indices``."""
+    indices = list(indices)
+    for start in range(0, len(indices), batch_size):
+        chunk = indices[start:start + batch_size]
+        yield np.stack([raw_rgb_image(dataset, i) for i in chunk]), np.asarray(
+            chunk)

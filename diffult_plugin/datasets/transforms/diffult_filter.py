@@ -1,0 +1,120 @@
+"""The phi0-distance filter of DiffuLT."""
+from typing import Optional, Sequence, Union
+
+import numpy as np
+import torch
+from mmpretrain.registry import TRANSFORMS
+
+from .phi0_sample_filter import Phi0SampleFilter, load_statistics
+
+
+@TRANSFORMS.register_module()
+class DiffuLTFilter(Phi0SampleFilter):
+    """Sort generated samples into ID / AID / OOD by phi0 feature distance.
+
+    DiffuLT (`Shao et al., NeurIPS 2024 <https://arxiv.org/abs/2403.05170>`_),
+    Eq. 4: a sample with label y and phi0 feature f has
+    ``d = ||f - f_o(y)||_2`` to the mean real feature of its class; it is
+    ID if ``d <= d_f``, AID if ``d_f < d <= 2 d_f``, OOD beyond. d_f is the
+    largest distance between two real samples' features. The paper keeps ID
+    and AID ("we employ phi0 to filter out harmful OOD samples"), the
+    default here; it does not say whether d_f is per class or global (an
+    option; per class by default, as for L_AID).
+
+    The statistics (class means, d_f) come from :meth:`prepare` (the
+    synthesis hook calls it with the real training images), from
+    ``statistics`` (an ``.npz`` the hook saves next to the bank), or from
+    ``real_dataset`` (built and read on first use, for dataset pipelines).
+
+    Args:
+        d_f (str): 'per_class' or 'global'. Defaults to 'per_class'.
+        keep (Sequence[str]): Categories kept. Defaults to ('ID', 'AID').
+        statistics (str, optional): An ``.npz`` with ``class_means``,
+            ``d_f_per_class`` and ``d_f_global``.
+        real_dataset (dict, optional): The real long-tailed training set
+            (any pipeline; raw images are read), used when neither
+            :meth:`prepare` nor ``statistics`` provided the statistics.
+        **kwargs: :class:`Phi0SampleFilter` arguments (``phi0_config``,
+            ``phi0_checkpoint``, ``channel_order``, ``only_synthetic``,
+            ``batch_size``, ``device``).
+    """
+    categories = ('ID', 'AID', 'OOD')
+    lower_is_better = True  # the score is a distance
+
+    def __init__(self,
+                 d_f: str = 'per_class',
+                 keep: Sequence[str] = ('ID', 'AID'),
+                 statistics: Optional[str] = None,
+                 real_dataset: Union[dict, None] = None,
+                 **kwargs):
+        super().__init__(keep=keep, **kwargs)
+        if d_f not in ('per_class', 'global'):
+            raise ValueError(
+                f"DiffuLTFilter.d_f must be 'per_class' or 'global', got "
+                f'{d_f!r}.')
+        self.d_f = d_f
+        self.statistics_path = statistics
+        self.real_dataset = real_dataset
+        self.stats = None
+
+    def prepare(self, real_images=None, real_labels=None, dataset=None):
+        """Class means and d_f from real images (uint8 RGB, N x H x W x 3)
+        and labels, or from a dataset's raw images."""
+        from diffult_plugin.models.diffusion.phi0 import feature_statistics
+        if dataset is not None:
+            from ..raw_images import iter_raw_batches, labels_of
+            feats = []
+            for images, _ in iter_raw_batches(dataset, range(len(dataset)),
+                                              self.batch_size):
+                feats.append(self.features_and_logits(images)[0])
+            features = torch.cat(feats)
+            labels = torch.as_tensor(labels_of(dataset))
+            num_classes = len(dataset.metainfo['classes'])
+        else:
+            features = self.features_and_logits(real_images)[0]
+            labels = torch.as_tensor(np.asarray(real_labels))
+            num_classes = self.phi0.num_classes or int(labels.max()) + 1
+        stats = feature_statistics(features, labels, num_classes)
+        self.stats = dict(
+            class_means=stats['class_means'],
+            d_f_per_class=stats['d_f_per_class'],
+            d_f_global=torch.tensor(stats['d_f_global']))
+        return self.stats
+
+    def _statistics(self) -> dict:
+        if self.stats is None:
+            if self.statistics_path is not None:
+                self.stats = load_statistics(self.statistics_path)
+            elif self.real_dataset is not None:
+                from mmpretrain.registry import DATASETS
+                dataset = self.real_dataset
+                if isinstance(dataset, dict):
+                    dataset = DATASETS.build(dataset)
+                self.prepare(dataset=dataset)
+            else:
+                raise ValueError(
+                    'DiffuLTFilter has no class statistics: call prepare() '
+                    'or set `statistics` (the .npz next to the bank) or '
+                    '`real_dataset`.')
+        return self.stats
+
+    def _judge(self, features, logits, labels):
+        stats = self._statistics()
+        means = stats['class_means'].float()
+        if labels.numel() and int(labels.max()) >= len(means):
+            raise ValueError(
+                f'label {int(labels.max())} outside the {len(means)} classes '
+                'of the filter statistics.')
+        distance = (features - means[labels]).norm(dim=1)
+        if self.d_f == 'per_class':
+            d_f = stats['d_f_per_class'].float()[labels]
+        else:
+            d_f = stats['d_f_global'].float().expand(len(labels))
+        categories = [
+            'ID' if d <= t else ('AID' if d <= 2 * t else 'OOD')
+            for d, t in zip(distance.tolist(), d_f.tolist())
+        ]
+        return distance.numpy(), categories
+
+    def fingerprint(self) -> dict:
+        return dict(super().fingerprint(), d_f=self.d_f)

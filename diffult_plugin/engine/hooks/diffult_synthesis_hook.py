@@ -1,0 +1,304 @@
+"""Run the DiffuLT stages before the classifier trains on the proxy."""
+import hashlib
+import os.path as osp
+import sys
+from typing import Optional
+
+from mmengine.config import Config
+from mmengine.dist import get_dist_info
+from mmengine.hooks import Hook
+from mmengine.logging import MMLogger
+from mmengine.runner import BaseLoop
+from mmpretrain.registry import HOOKS, TRANSFORMS
+
+from diffult_plugin.datasets.diffult_dataset import DiffuLTDataset
+from diffult_plugin.datasets.transforms.phi0_sample_filter import \
+    save_statistics
+from diffult_plugin.engine.synthesis.bank_builder import BankBuilder
+from diffult_plugin.engine.synthesis.reports import write_reports
+from diffult_plugin.engine.synthesis.sources import (DiffusionSource,
+                                                      OracleSource,
+                                                      load_generator)
+from diffult_plugin.engine.synthesis.stages import run_training_stage
+from diffult_plugin.models.diffusion.diffult_diffusion import SAMPLERS
+
+
+def find_diffult_dataset(dataset) -> Optional[DiffuLTDataset]:
+    """The DiffuLTDataset in a (possibly wrapped) training set."""
+    while dataset is not None:
+        if isinstance(dataset, DiffuLTDataset):
+            return dataset
+        dataset = getattr(dataset, 'dataset', None)
+    return None
+
+
+class _Progress:
+    """A rich progress bar on a terminal, a log line per ~10 % elsewhere."""
+
+    def __init__(self, total: int, enabled: bool):
+        self.total, self.done, self.next_log = max(total, 1), 0, 0.1
+        self.logger = MMLogger.get_current_instance()
+        self.bar = None
+        if enabled and sys.stdout.isatty():
+            from rich.progress import Progress
+            self.bar = Progress()
+            self.bar.start()
+            self.task = self.bar.add_task('synthesis', total=self.total)
+        self.enabled = enabled
+
+    def __call__(self, count: int) -> None:
+        self.done += count
+        if not self.enabled:
+            return
+        if self.bar is not None:
+            self.bar.update(self.task, completed=min(self.done, self.total))
+        elif self.done / self.total >= self.next_log:
+            self.logger.info(f'synthesis: {self.done} candidates generated '
+                             'by this rank')
+            self.next_log += 0.1
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@HOOKS.register_module()
+class DiffuLTSynthesisHook(Hook):
+    """Make sure phi0, the generator and the synthetic bank exist, then let
+    the classifier train on the balanced proxy.
+
+    DiffuLT (`Shao et al., NeurIPS 2024 <https://arxiv.org/abs/2403.05170>`_),
+    Sec. 3.3: (1) phi0, a CE classifier on the long-tailed set; (2) the
+    generator trained on the same set (with L_AID through phi0); (3)
+    generation of ``N_t - n_c`` samples per class, filtered in phi0 feature
+    space. Runs in ``before_run``, after mmengine built the dataloader whose
+    :class:`DiffuLTDataset` planned the slots; the loop and the schedulers
+    stay mmengine's.
+
+    Each stage trains in its own folder of the work dir (``phi0/``,
+    ``generator/``) unless a checkpoint is given, is skipped when done and
+    resumes when interrupted. The bank (``bank/``) is filled shard by shard
+    and is byte-identical however often the run was killed and on however
+    many ranks it ran; reports go to ``synthesis/``.
+
+    Args:
+        phi0_config (str, optional): Config of phi0 (a CE classifier).
+        phi0_checkpoint (str, optional): A trained phi0; skips its stage.
+        phi0_cfg_options (dict, optional): Overrides for phi0's config.
+        generator_config (str, optional): Config of the DiffuLTDiffusion
+            generator. The phi0 checkpoint is handed to its L_AID and its
+            generator-quality metric.
+        generator_checkpoint (str, optional): A trained generator (EMA
+            weights); skips its stage.
+        generator_cfg_options (dict, optional): Overrides for its config.
+        oracle (bool): Fill the slots with real images that the long-tail
+            subsampling left out instead of generating (upper bound of the
+            proxy). Defaults to False.
+        bank_dir (str, optional): The bank folder. Defaults to
+            ``<work_dir>/bank``.
+        sampler (str): 'ddpm', 'ddim' or 'dpm-solver++'. The paper does not
+            name its sampler; DDIM 50 steps is the default here.
+        num_steps (int, optional): Sampling steps. Defaults to 50.
+        guidance_scale (float): CFG weight w (0 = conditional sampling; the
+            paper does not give it). Defaults to 0.
+        sample_batch_size (int): Images per denoising forward.
+        shard_size (int): Candidates per shard. Defaults to 256.
+        max_tries (float): At most ``max_tries * slots`` candidates per
+            class. Defaults to 4.
+        seed (int): Seed of the bank. Defaults to 0.
+        filter (dict, optional): A phi0 filter transform config
+            (``DiffuLTFilter``, ``Phi0ConfidenceFilter``); phi0 is filled
+            in. None keeps every candidate.
+        grid_per_class (int): Kept and rejected samples per class in the
+            grid. Defaults to 8.
+        device (str, optional): Device of synthesis; defaults to mmengine's.
+    """
+    priority = 'VERY_HIGH'
+
+    def __init__(self,
+                 phi0_config: Optional[str] = None,
+                 phi0_checkpoint: Optional[str] = None,
+                 phi0_cfg_options: Optional[dict] = None,
+                 generator_config: Optional[str] = None,
+                 generator_checkpoint: Optional[str] = None,
+                 generator_cfg_options: Optional[dict] = None,
+                 oracle: bool = False,
+                 bank_dir: Optional[str] = None,
+                 sampler: str = 'ddim',
+                 num_steps: Optional[int] = 50,
+                 guidance_scale: float = 0.0,
+                 sample_batch_size: int = 256,
+                 shard_size: int = 256,
+                 max_tries: float = 4.0,
+                 seed: int = 0,
+                 filter: Optional[dict] = dict(type='DiffuLTFilter'),
+                 grid_per_class: int = 8,
+                 device: Optional[str] = None):
+        if sampler not in SAMPLERS:
+            raise ValueError(f'DiffuLTSynthesisHook.sampler must be one of '
+                             f'{SAMPLERS}, got {sampler!r}.')
+        if not oracle and not (generator_config or generator_checkpoint):
+            raise ValueError(
+                'DiffuLTSynthesisHook needs `generator_config` (and '
+                'optionally `generator_checkpoint`), or `oracle=True`.')
+        if generator_checkpoint and not generator_config:
+            raise ValueError('`generator_checkpoint` needs the '
+                             '`generator_config` it was trained with.')
+        if filter is not None and not (phi0_config or filter.get(
+                'phi0_config')):
+            raise ValueError('the filter needs phi0: set `phi0_config` '
+                             '(and `phi0_checkpoint` to skip training it).')
+        self.phi0_config = phi0_config
+        self.phi0_checkpoint = phi0_checkpoint
+        self.phi0_cfg_options = dict(phi0_cfg_options or {})
+        self.generator_config = generator_config
+        self.generator_checkpoint = generator_checkpoint
+        self.generator_cfg_options = dict(generator_cfg_options or {})
+        self.oracle = oracle
+        self.bank_dir = bank_dir
+        self.sampler = sampler
+        self.num_steps = num_steps
+        self.guidance_scale = guidance_scale
+        self.sample_batch_size = sample_batch_size
+        self.shard_size = shard_size
+        self.max_tries = max_tries
+        self.seed = seed
+        self.filter_cfg = dict(filter) if filter is not None else None
+        self.grid_per_class = grid_per_class
+        self.device = device
+
+    # ------------------------------------------------------------ mmengine
+    def before_run(self, runner) -> None:
+        # tools/test.py and val-only runs call before_run too: no training
+        # loop, nothing to synthesise.
+        if not isinstance(runner._train_loop, BaseLoop):
+            return
+        dataset = find_diffult_dataset(runner.train_dataloader.dataset)
+        if dataset is None:
+            raise ValueError(
+                'DiffuLTSynthesisHook: the training set is not a '
+                'DiffuLTDataset; wrap it: train_dataloader.dataset = '
+                "dict(type='DiffuLTDataset', dataset=<LT dataset>, "
+                'target=...).')
+        bank = self.prepare(runner.work_dir, dataset)
+        dataset.attach_bank(bank)
+
+    # ------------------------------------------------------------ stages
+    def _phi0(self, work_dir: str) -> Optional[str]:
+        if self.phi0_checkpoint:
+            return self.phi0_checkpoint
+        if not self.phi0_config:
+            return None
+        return run_training_stage('phi0', self.phi0_config,
+                                  osp.join(work_dir, 'phi0'),
+                                  self.phi0_cfg_options)
+
+    def _generator_cfg(self, phi0_checkpoint: Optional[str]) -> tuple:
+        options = dict(self.generator_cfg_options)
+        cfg = Config.fromfile(self.generator_config)
+        cfg.merge_from_dict(options)
+        if phi0_checkpoint and self.phi0_config:
+            if cfg.model.get('aid'):
+                options['model.aid.phi0_config'] = self.phi0_config
+                options['model.aid.phi0_checkpoint'] = phi0_checkpoint
+            evaluator = cfg.get('val_evaluator')
+            if isinstance(evaluator, dict) and 'phi0_checkpoint' in evaluator:
+                options['val_evaluator.phi0_config'] = self.phi0_config
+                options['val_evaluator.phi0_checkpoint'] = phi0_checkpoint
+            cfg.merge_from_dict(options)
+        return cfg, options
+
+    def _source(self, work_dir: str, dataset: DiffuLTDataset,
+                phi0_checkpoint: Optional[str], device: str):
+        if self.oracle:
+            return OracleSource(dataset.dataset, seed=self.seed)
+        cfg, options = self._generator_cfg(phi0_checkpoint)
+        checkpoint = self.generator_checkpoint or run_training_stage(
+            'generator', self.generator_config,
+            osp.join(work_dir, 'generator'), options)
+        model = load_generator(cfg, checkpoint, device)
+        num_classes = len(dataset.metainfo['classes'])
+        if model.num_classes != num_classes:
+            raise ValueError(
+                f'the generator ({checkpoint}) has {model.num_classes} '
+                f'classes, the training set {num_classes}: give the '
+                'generator trained on this dataset.')
+        return DiffusionSource(model, checkpoint, self.sampler,
+                               self.num_steps, self.guidance_scale,
+                               self.sample_batch_size)
+
+    def _filter(self, phi0_checkpoint: Optional[str], dataset, device: str):
+        if self.filter_cfg is None:
+            return None
+        cfg = dict(self.filter_cfg)
+        cfg.setdefault('phi0_config', self.phi0_config)
+        if cfg.get('phi0_checkpoint') is None:
+            cfg['phi0_checkpoint'] = phi0_checkpoint
+        cfg.setdefault('device', device)
+        sample_filter = TRANSFORMS.build(cfg)
+        if hasattr(sample_filter, 'real_dataset') and \
+                sample_filter.real_dataset is None:
+            # Statistics from the real images, computed only if needed.
+            sample_filter.real_dataset = dataset.dataset
+        return sample_filter
+
+    @staticmethod
+    def dataset_fingerprint(dataset: DiffuLTDataset) -> dict:
+        labels = dataset.real_labels.astype('int64').tobytes()
+        return dict(
+            type=type(dataset.dataset).__name__,
+            num_real=int(dataset.num_real),
+            classes=len(dataset.metainfo['classes']),
+            labels_sha256=hashlib.sha256(labels).hexdigest())
+
+    def prepare(self, work_dir: str, dataset: DiffuLTDataset):
+        """Run every stage that is not done; returns the complete bank."""
+        from mmengine.device import get_device
+        logger = MMLogger.get_current_instance()
+        rank, _ = get_dist_info()
+        device = self.device or get_device()
+        bank_dir = self.bank_dir or osp.join(work_dir, 'bank')
+        slots = dataset.slots_per_class
+        logger.info(f'DiffuLT proxy: {dataset.num_real} real + {sum(slots)} '
+                    f'synthetic slots (target {dataset.target!r})')
+        phi0_checkpoint = self._phi0(work_dir)
+        source = self._source(work_dir, dataset, phi0_checkpoint, device)
+        sample_filter = self._filter(phi0_checkpoint, dataset, device)
+        progress = _Progress(
+            int(sum(slots) * 1.1) // max(1, get_dist_info()[1]),
+            enabled=True)
+        builder = BankBuilder(
+            bank_dir,
+            slots,
+            source,
+            sample_filter,
+            seed=self.seed,
+            shard_size=self.shard_size,
+            max_tries=self.max_tries,
+            dataset_fingerprint=self.dataset_fingerprint(dataset),
+            class_names=dataset.metainfo['classes'],
+            on_shard=progress)
+        try:
+            bank = builder.build()
+        finally:
+            progress.close()
+        if rank == 0:
+            if sample_filter is not None and getattr(sample_filter, 'stats',
+                                                     None) is not None:
+                save_statistics(
+                    osp.join(bank_dir, 'filter_statistics.npz'),
+                    sample_filter.stats)
+            stats = write_reports(
+                osp.join(work_dir, 'synthesis'), bank_dir, bank.manifest,
+                dataset.real_counts, self.grid_per_class)
+            totals = stats['totals']
+            logger.info(
+                f'synthetic bank {bank_dir}: {totals["slots"]} slots, '
+                f'{totals["generated"]} generated, categories '
+                f'{totals["categories"]}, {totals["filled_with_rejected"]} '
+                'slots filled with rejected candidates; per class in '
+                f'{osp.join(work_dir, "synthesis", "filter_stats.json")}')
+            from diffult_plugin.plugins import get_plugin_manager
+            get_plugin_manager().hook.diffult_bank_built(
+                bank_dir=bank_dir, stats=stats)
+        return bank

@@ -1,0 +1,295 @@
+"""Fill the synthetic slots of DiffuLT: generate, score, keep, write shards.
+
+The work is split into shards, one (class, shard number) each, whose content
+depends only on the source, the filter and a seed derived from (bank seed,
+class, shard number). Rounds are planned from the records of earlier
+rounds alone, so a resumed run (which re-reads the finished shards) and a
+run on any number of ranks generate the same shards: the bank is
+byte-identical to an uninterrupted single-rank run.
+"""
+import math
+import os
+import os.path as osp
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+from mmengine.dist import barrier, get_dist_info
+from mmengine.logging import MMLogger
+
+from diffult_plugin.datasets.synthetic_bank import (
+    BANK_FORMAT, FINGERPRINT, BankMismatchError, INDEX, MANIFEST, SHARDS, SyntheticBank,
+    check_fingerprint, fingerprint_digest, shard_name, verify_shard)
+from diffult_plugin.utils.atomic_io import (atomic_write_bytes,
+                                            atomic_write_json, npy_bytes,
+                                            remove_stale_temporaries,
+                                            sha256_bytes, sha256_file)
+from .sources import shard_seed
+
+#: Lowest acceptance rate assumed when planning the next round.
+MIN_RATE = 0.05
+
+
+class BankBuilder:
+    """Build (or finish, or verify) a synthetic bank.
+
+    Args:
+        bank_dir (str): Folder of the bank.
+        slots_per_class (Sequence[int]): Accepted samples wanted per class.
+        source: ``generate(label, count, seed, offset)`` -> uint8 RGB
+            (N, H, W, 3) and ``fingerprint()`` (DiffusionSource,
+            OracleSource).
+        sample_filter (optional): A :class:`Phi0SampleFilter`; None keeps
+            every candidate.
+        seed (int): Seed of the bank. Defaults to 0.
+        shard_size (int): Largest number of candidates per shard.
+        max_tries (float): A class stops after ``max_tries * slots``
+            candidates. Defaults to 4.
+        dataset_fingerprint (dict): What identifies the real dataset.
+        class_names (Sequence[str], optional): For messages.
+        on_shard (callable, optional): Called with the number of candidates
+            of each shard this rank generated (progress).
+    """
+
+    def __init__(self,
+                 bank_dir: str,
+                 slots_per_class: Sequence[int],
+                 source,
+                 sample_filter=None,
+                 seed: int = 0,
+                 shard_size: int = 256,
+                 max_tries: float = 4.0,
+                 dataset_fingerprint: Optional[dict] = None,
+                 class_names: Optional[Sequence[str]] = None,
+                 on_shard: Optional[Callable[[int], None]] = None):
+        if shard_size < 1:
+            raise ValueError(f'shard_size must be >= 1, got {shard_size}.')
+        if max_tries < 1:
+            raise ValueError(f'max_tries must be >= 1 (candidates per slot), '
+                             f'got {max_tries}.')
+        self.bank_dir = bank_dir
+        self.slots = [int(s) for s in slots_per_class]
+        self.source = source
+        self.filter = sample_filter
+        self.seed = seed
+        self.shard_size = shard_size
+        self.max_tries = float(max_tries)
+        self.dataset_fingerprint = dataset_fingerprint or {}
+        self.class_names = list(class_names) if class_names else [
+            str(c) for c in range(len(self.slots))
+        ]
+        self.on_shard = on_shard
+        self.logger = MMLogger.get_current_instance()
+        self.rank, self.world_size = get_dist_info()
+
+    # ------------------------------------------------------------ identity
+    def fingerprint(self) -> dict:
+        return dict(
+            format=BANK_FORMAT,
+            dataset=self.dataset_fingerprint,
+            slots_per_class=self.slots,
+            source=self.source.fingerprint(),
+            filter=self.filter.fingerprint() if self.filter else None,
+            seed=self.seed,
+            shard_size=self.shard_size,
+            max_tries=self.max_tries)
+
+    # ------------------------------------------------------------ planning
+    def _budget(self, label: int) -> int:
+        return int(math.ceil(self.max_tries * self.slots[label]))
+
+    def _plan_round(self, state: list) -> list:
+        requests = []
+        for label, st in enumerate(state):
+            need = self.slots[label] - st['accepted']
+            left = self._budget(label) - st['generated']
+            if need <= 0 or left <= 0 or st['exhausted']:
+                continue
+            rate = (st['accepted'] / st['generated']
+                    if st['generated'] else 1.0)
+            want = min(int(math.ceil(need / max(rate, MIN_RATE))), left)
+            shard, offset = st['next_shard'], st['next_offset']
+            while want > 0:
+                count = min(want, self.shard_size)
+                requests.append(
+                    dict(label=label, shard=shard, count=count,
+                         offset=offset))
+                shard, offset, want = shard + 1, offset + count, want - count
+        return requests
+
+    # ------------------------------------------------------------ shards
+    def _make_shard(self, request: dict) -> None:
+        label = request['label']
+        seed = shard_seed(self.seed, label, request['shard'])
+        images = np.ascontiguousarray(
+            self.source.generate(label, request['count'], seed,
+                                 request['offset']), dtype=np.uint8)
+        if self.filter is not None and len(images):
+            verdict = self.filter.score_batch(images, [label] * len(images))
+            scores = [float(s) for s in verdict['score']]
+            categories = list(verdict['category'])
+            keep = [bool(k) for k in verdict['keep']]
+            lower_is_better = getattr(self.filter, 'lower_is_better', True)
+        else:
+            scores = [0.0] * len(images)
+            categories = ['unfiltered'] * len(images)
+            keep = [True] * len(images)
+            lower_is_better = True
+        data = npy_bytes(images)
+        name = shard_name(label, request['shard'])
+        folder = osp.join(self.bank_dir, SHARDS)
+        # Images first, record second: a record names complete images only.
+        atomic_write_bytes(osp.join(folder, name + '.npy'), data)
+        atomic_write_json(
+            osp.join(folder, name + '.json'),
+            dict(label=label,
+                 shard=request['shard'],
+                 offset=request['offset'],
+                 requested=request['count'],
+                 num_images=len(images),
+                 seed=seed,
+                 images_sha256=sha256_bytes(data),
+                 score=scores,
+                 category=categories,
+                 keep=keep,
+                 lower_is_better=lower_is_better))
+        if self.on_shard is not None:
+            self.on_shard(len(images))
+
+    # ------------------------------------------------------------ build
+    def build(self) -> SyntheticBank:
+        """Make sure the bank is complete and sound; returns it."""
+        expected = self.fingerprint()
+        manifest_path = osp.join(self.bank_dir, MANIFEST)
+        check_fingerprint(self.bank_dir, expected)
+        if osp.isfile(manifest_path):
+            try:
+                bank = SyntheticBank(self.bank_dir, expected, verify=True)
+                self.logger.info(f'synthetic bank {self.bank_dir}: complete '
+                                 'and verified, reused.')
+                return bank
+            except BankMismatchError:
+                raise
+            except ValueError as error:
+                self.logger.warning(f'{error} Repairing the bank.')
+                barrier()
+                if self.rank == 0 and osp.isfile(manifest_path):
+                    os.remove(manifest_path)
+        if self.rank == 0:
+            os.makedirs(osp.join(self.bank_dir, SHARDS), exist_ok=True)
+            removed = remove_stale_temporaries(
+                osp.join(self.bank_dir, SHARDS)) + remove_stale_temporaries(
+                    self.bank_dir)
+            if removed:
+                self.logger.info(f'removed {removed} partial file(s) of an '
+                                 'interrupted run')
+            if not osp.isfile(osp.join(self.bank_dir, FINGERPRINT)):
+                atomic_write_json(
+                    osp.join(self.bank_dir, FINGERPRINT), expected)
+        barrier()
+
+        state = [
+            dict(accepted=0, generated=0, next_shard=0, next_offset=0,
+                 exhausted=False, records=[]) for _ in self.slots
+        ]
+        round_number = 0
+        while True:
+            requests = self._plan_round(state)
+            if not requests:
+                break
+            mine = requests[self.rank::self.world_size]
+            todo = [
+                r for r in mine if verify_shard(
+                    self.bank_dir, shard_name(r['label'], r['shard'])) is None
+            ]
+            self.logger.info(
+                f'synthesis round {round_number}: {len(requests)} shard(s), '
+                f'{sum(r["count"] for r in requests)} candidates '
+                f'({len(mine) - len(todo)} of this rank\'s {len(mine)} done '
+                'before)')
+            for request in todo:
+                self._make_shard(request)
+            barrier()
+            for request in requests:
+                name = shard_name(request['label'], request['shard'])
+                record = verify_shard(self.bank_dir, name)
+                if record is None:
+                    raise RuntimeError(
+                        f'shard {name} is missing after its round (did a '
+                        'rank fail?); run the same command again.')
+                st = state[request['label']]
+                st['records'].append(record)
+                st['generated'] += record['num_images']
+                st['accepted'] += sum(record['keep'])
+                st['next_shard'] = request['shard'] + 1
+                st['next_offset'] = request['offset'] + record['num_images']
+                if record['num_images'] < request['count']:
+                    st['exhausted'] = True
+            round_number += 1
+
+        if self.rank == 0:
+            self._finalise(state, expected)
+        barrier()
+        return SyntheticBank(self.bank_dir, expected, verify=False)
+
+    # ------------------------------------------------------------ finalise
+    def _finalise(self, state: list, expected: dict) -> None:
+        rows, stats, files = [], [], {}
+        for label, st in enumerate(state):
+            slots = self.slots[label]
+            accepted, rejected = [], []
+            categories = {}
+            for record in st['records']:
+                for row in range(record['num_images']):
+                    entry = (record['shard'], row, record['score'][row])
+                    (accepted if record['keep'][row] else rejected).append(
+                        entry)
+                    category = record['category'][row]
+                    categories[category] = categories.get(category, 0) + 1
+                name = shard_name(label, record['shard'])
+                files[f'{SHARDS}/{name}.npy'] = record['images_sha256']
+                files[f'{SHARDS}/{name}.json'] = sha256_file(
+                    osp.join(self.bank_dir, SHARDS, name + '.json'))
+            chosen = accepted[:slots]
+            fallback = 0
+            if len(chosen) < slots:
+                # Bounded tries spent: the closest rejected candidates.
+                lower = st['records'][0]['lower_is_better'] if st[
+                    'records'] else True
+                rejected.sort(key=lambda e: e[2] if lower else -e[2])
+                fallback = min(slots - len(chosen), len(rejected))
+                chosen += rejected[:fallback]
+            if len(chosen) < slots:
+                raise RuntimeError(
+                    f'class {label} ({self.class_names[label]!r}): only '
+                    f'{len(chosen)} candidates for {slots} slots (the source '
+                    'ran out); lower the target N_t.')
+            rows += [(label, shard, row) for shard, row, _ in chosen]
+            stats.append(
+                dict(label=label,
+                     name=self.class_names[label],
+                     slots=slots,
+                     generated=st['generated'],
+                     categories=categories,
+                     accepted=len(accepted),
+                     filled_with_accepted=len(chosen) - fallback,
+                     filled_with_rejected=fallback,
+                     source_exhausted=st['exhausted']))
+            if fallback:
+                self.logger.warning(
+                    f'class {label} ({self.class_names[label]!r}): '
+                    f'{len(accepted)} of {st["generated"]} candidates '
+                    f'accepted for {slots} slots after max_tries='
+                    f'{self.max_tries:g}; {fallback} slots hold the '
+                    'best-scored rejected candidates.')
+        index = np.asarray(rows, dtype=np.int64).reshape(-1, 3)
+        data = npy_bytes(index)
+        atomic_write_bytes(osp.join(self.bank_dir, INDEX), data)
+        files[INDEX] = sha256_bytes(data)
+        atomic_write_json(
+            osp.join(self.bank_dir, MANIFEST),
+            dict(format=BANK_FORMAT,
+                 fingerprint=expected,
+                 fingerprint_sha256=fingerprint_digest(expected),
+                 slots_per_class=self.slots,
+                 files=files,
+                 classes=stats))

@@ -1,0 +1,105 @@
+"""Run a training stage (phi0, generator) once: skip when done, resume when
+interrupted."""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from typing import Optional
+
+from mmengine.dist import get_dist_info
+from mmengine.logging import MMLogger
+
+from diffult_plugin.utils.atomic_io import atomic_write_json, sha256_file
+
+DONE = 'stage_done.json'
+FAILED = 'stage_failed.json'
+
+
+def _finished(work_dir: str) -> Optional[str]:
+    path = osp.join(work_dir, DONE)
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        done = json.load(f)
+    checkpoint = done.get('checkpoint')
+    if checkpoint and osp.isfile(checkpoint) and sha256_file(
+            checkpoint) == done.get('sha256'):
+        return checkpoint
+    return None
+
+
+def run_training_stage(name: str,
+                       config: str,
+                       work_dir: str,
+                       cfg_options: Optional[dict] = None,
+                       poll_seconds: float = 10.0) -> str:
+    """Train ``config`` in ``work_dir`` unless done; returns its checkpoint.
+
+    Rank 0 trains in a child process (``train_stage``), passing
+    ``--resume`` when the folder holds an interrupted run, and writes
+    ``stage_done.json`` (checkpoint path and sha256) at the end. Other ranks
+    wait for that file (no collective with a timeout is held during a
+    training stage that may take hours).
+
+    Args:
+        name (str): Stage name for messages ('phi0', 'generator').
+        config (str): The stage's config file.
+        work_dir (str): Its own folder.
+        cfg_options (dict, optional): Config overrides.
+        poll_seconds (float): How often waiting ranks look for the result.
+    """
+    logger = MMLogger.get_current_instance()
+    checkpoint = _finished(work_dir)
+    if checkpoint:
+        logger.info(f'stage {name}: done before ({checkpoint}), skipped')
+        return checkpoint
+    rank, _ = get_dist_info()
+    if rank != 0:
+        while True:
+            checkpoint = _finished(work_dir)
+            if checkpoint:
+                return checkpoint
+            if osp.isfile(osp.join(work_dir, FAILED)):
+                raise RuntimeError(f'stage {name} failed on rank 0; see '
+                                   f'{work_dir}.')
+            time.sleep(poll_seconds)
+
+    os.makedirs(work_dir, exist_ok=True)
+    failed = osp.join(work_dir, FAILED)
+    if osp.isfile(failed):
+        os.remove(failed)
+    resume = osp.isfile(osp.join(work_dir, 'last_checkpoint'))
+    command = [
+        sys.executable, '-m', 'diffult_plugin.engine.synthesis.train_stage',
+        config, '--work-dir', work_dir, '--cfg-options-json',
+        json.dumps(cfg_options or {})
+    ] + (['--resume'] if resume else [])
+    logger.info(f'stage {name}: {"resuming" if resume else "training"} '
+                f'{config} in {work_dir}')
+    env = dict(os.environ)
+    # The child must import the same diffult_plugin as this process.
+    package_root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
+        osp.abspath(__file__)))))
+    env['PYTHONPATH'] = os.pathsep.join(
+        [package_root] + [p for p in [env.get('PYTHONPATH')] if p])
+    # A launcher's variables would make the child join the parent's group.
+    for key in ('RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'MASTER_ADDR',
+                'MASTER_PORT', 'LOCAL_WORLD_SIZE'):
+        env.pop(key, None)
+    result = subprocess.run(command, env=env)
+    if result.returncode != 0:
+        atomic_write_json(failed, dict(returncode=result.returncode))
+        raise RuntimeError(
+            f'stage {name} ({config}) failed with exit code '
+            f'{result.returncode}; its log is in {work_dir}. Running the '
+            'same command again resumes it.')
+    with open(osp.join(work_dir, 'last_checkpoint')) as f:
+        checkpoint = f.read().strip()
+    atomic_write_json(
+        osp.join(work_dir, DONE),
+        dict(stage=name, config=config, checkpoint=checkpoint,
+             sha256=sha256_file(checkpoint)))
+    logger.info(f'stage {name}: finished, {checkpoint}')
+    return checkpoint

@@ -1,0 +1,40 @@
+"""Train one stage of DiffuLT (phi0 or the generator) from its config.
+
+Run by :func:`diffult_plugin.engine.synthesis.stages.run_training_stage` in
+a separate process, so the stage's mmengine runner, logger and message hub
+never mix with those of the run that launched it::
+
+    python -m diffult_plugin.engine.synthesis.train_stage CONFIG \
+        --work-dir DIR [--resume] [--cfg-options-json '{"a.b": 1}']
+"""
+import argparse
+import json
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('config')
+    parser.add_argument('--work-dir', required=True)
+    parser.add_argument('--resume', action='store_true')
+    parser.add_argument('--cfg-options-json', default='{}')
+    args = parser.parse_args(argv)
+
+    import diffult_plugin  # noqa: F401  (registers components)
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+    cfg = Config.fromfile(args.config)
+    cfg.merge_from_dict(json.loads(args.cfg_options_json))
+    cfg.work_dir = args.work_dir
+    cfg.launcher = 'none'
+    cfg.resume = bool(args.resume)
+    if args.resume:
+        cfg.load_from = None
+    for field in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(field)
+        if loader and loader.get('num_workers', 0) == 0:
+            loader['persistent_workers'] = False
+    Runner.from_cfg(cfg).train()
+
+
+if __name__ == '__main__':
+    main()
