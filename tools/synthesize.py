@@ -52,8 +52,15 @@ def main(argv=None):
     from mmpretrain.registry import DATASETS, HOOKS
     if args.launcher != 'none':
         import torch
-        init_dist(args.launcher,
-                  backend='nccl' if torch.cuda.is_available() else 'gloo')
+        if torch.cuda.is_available():
+            init_dist(args.launcher, backend='nccl')
+        elif args.launcher == 'pytorch':
+            # mmengine's init_dist selects a CUDA device; on CPUs join the
+            # torchrun group directly.
+            torch.distributed.init_process_group(backend='gloo')
+        else:
+            raise SystemExit(f'--launcher {args.launcher} needs GPUs here; '
+                             'use torchrun (--launcher pytorch) on CPUs.')
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     os.makedirs(work_dir, exist_ok=True)
     MMLogger.get_instance(

@@ -1,0 +1,139 @@
+"""DiffuLTDataset: slot planning, metainfo, marking, bank attachment."""
+import numpy as np
+import pytest
+import torch
+
+import diffult_plugin  # noqa: F401
+from diffult_plugin.datasets import DiffuLTDataset, plan_slots
+from diffult_plugin.datasets.synthetic_bank import (BankMismatchError,
+                                                    SyntheticBank)
+from diffult_plugin.engine.synthesis.bank_builder import BankBuilder
+from tests.fixtures import make_cifar, make_image_folder
+
+
+class ClassColourSource:
+    """Synthetic image of class c: every pixel (RGB) = (c, 100, 200)."""
+
+    def generate(self, label, count, seed, offset):
+        image = np.zeros((count, 32, 32, 3), np.uint8)
+        image[..., 0], image[..., 1], image[..., 2] = label, 100, 200
+        return image
+
+    def fingerprint(self):
+        return dict(type='colour')
+
+
+def test_plan_slots():
+    assert plan_slots([50, 20, 5], 'max') == [0, 30, 45]
+    assert plan_slots([50, 20, 5], 30) == [0, 10, 25]
+    assert plan_slots([50, 20, 5], 0.5) == [0, 5, 20]
+    for bad in (0, -3, 1.5, 'min', None, True):
+        with pytest.raises(ValueError, match='target'):
+            plan_slots([50, 20, 5], bad)
+
+
+@pytest.fixture
+def cifar_proxy(tmp_path):
+    root = make_cifar(str(tmp_path / 'cifar'), 10, 20, 2)
+    dataset = DiffuLTDataset(
+        dataset=dict(
+            type='CIFAR10LT', data_root=root, split='train', n_max=20,
+            imbalance_factor=10, verify_md5=False,
+            pipeline=[dict(type='PackInputs')]),
+        target='max',
+        synthetic_weight=0.3)
+    return dataset, str(tmp_path / 'bank')
+
+
+def _fill(dataset, bank_dir):
+    bank = BankBuilder(bank_dir, dataset.slots_per_class,
+                       ClassColourSource(), None).build()
+    dataset.attach_bank(bank)
+    return bank
+
+
+def test_length_and_metainfo_are_known_before_the_bank(cifar_proxy):
+    dataset, _ = cifar_proxy
+    real = [int(20 * 0.1**(c / 9)) for c in range(10)]
+    assert dataset.real_counts == real
+    assert len(dataset) == 200
+    meta = dataset.metainfo
+    assert meta['class_counts'] == [20] * 10
+    assert meta['real_class_counts'] == real
+    assert meta['synthetic_class_counts'] == [20 - n for n in real]
+    assert dataset.get_cat_ids(len(dataset) - 1) == [9]
+    assert np.bincount(dataset.get_gt_labels()).tolist() == [20] * 10
+    with pytest.raises(RuntimeError, match='DiffuLTSynthesisHook'):
+        dataset[len(dataset) - 1]
+
+
+def test_samples_carry_origin_and_weight(cifar_proxy):
+    dataset, bank_dir = cifar_proxy
+    _fill(dataset, bank_dir)
+    real = dataset[0]
+    assert real['data_samples'].metainfo['is_synthetic'] is False
+    assert real['data_samples'].metainfo['sample_weight'] == 1.0
+    last = dataset[len(dataset) - 1]
+    assert last['data_samples'].metainfo['is_synthetic'] is True
+    assert last['data_samples'].metainfo['sample_weight'] == 0.3
+    assert int(last['data_samples'].gt_label) == 9
+    # CIFAR arrays are RGB: the bank image goes in unchanged (CHW packed).
+    assert last['inputs'][:, 0, 0].tolist() == [9, 100, 200]
+
+
+def test_bank_for_another_plan_is_refused(cifar_proxy, tmp_path):
+    dataset, bank_dir = cifar_proxy
+    BankBuilder(bank_dir, [1] * 10, ClassColourSource(), None).build()
+    with pytest.raises(BankMismatchError):
+        dataset.attach_bank(SyntheticBank(bank_dir))
+
+
+def test_jpeg_folder_gets_bgr_synthetic_images(tmp_path):
+    root = make_image_folder(str(tmp_path / 'jpg'), per_class=(6, 3, 1))
+    dataset = DiffuLTDataset(
+        dataset=dict(
+            type='LongTailDataset', imbalance_factor=None,
+            dataset=dict(type='CustomDataset', data_root=root,
+                         pipeline=[dict(type='LoadImageFromFile'),
+                                   dict(type='RandomFlip', prob=0.5),
+                                   dict(type='PackInputs')])),
+        target=4)
+    assert dataset.real_images_bgr  # OpenCV decodes BGR
+    assert [type(t).__name__ for t in dataset.synthetic_pipeline.transforms
+            ] == ['RandomFlip', 'PackInputs']
+    _fill(dataset, str(tmp_path / 'bank'))
+    item = dataset[len(dataset) - 1]
+    assert item['inputs'][:, 0, 0].tolist() == [200, 100, 2]
+
+
+def test_pipeline_rejection_takes_the_next_slot_of_the_class(cifar_proxy):
+    dataset, bank_dir = cifar_proxy
+    _fill(dataset, bank_dir)
+    calls = []
+
+    def picky(results):
+        calls.append(results['sample_idx'])
+        return None if len(calls) == 1 else {
+            'inputs': torch.zeros(1), 'data_samples': _Sample()}
+
+    dataset.synthetic_pipeline = picky
+    first_slot = dataset.num_real + int(dataset.slot_offsets[9])
+    dataset[first_slot]
+    assert calls == [first_slot, first_slot + 1]
+
+
+class _Sample:
+    def __init__(self):
+        self.metainfo = {}
+
+    def set_metainfo(self, meta):
+        self.metainfo.update(meta)
+
+
+def test_bad_weight_is_refused(tmp_path):
+    root = make_image_folder(str(tmp_path / 'jpg'))
+    with pytest.raises(ValueError, match='synthetic_weight'):
+        DiffuLTDataset(
+            dataset=dict(type='CustomDataset', data_root=root,
+                         pipeline=[dict(type='PackInputs')]),
+            synthetic_weight=-1)
