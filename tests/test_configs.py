@@ -8,7 +8,7 @@ import torch
 from mmengine.config import Config
 from mmengine.optim.scheduler import LinearLR, MultiStepLR  # noqa: F401
 from mmengine.registry import PARAM_SCHEDULERS
-from mmpretrain.registry import MODELS
+from mmpretrain.registry import HOOKS, MODELS
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = sorted(
@@ -37,6 +37,20 @@ def test_config_builds(path):
     num_classes = cfg.model.head.num_classes
     assert cfg.data_preprocessor.num_classes == num_classes
     assert len(model.head.fc.bias) == num_classes
+    synthesis = [h for h in cfg.get('custom_hooks', [])
+                 if h.type == 'DiffuLTSynthesisHook']
+    if synthesis:
+        # A DiffuLT job: the proxy dataset, the weighted head, stage configs
+        # that exist and fit the dataset.
+        assert cfg.train_dataloader.dataset.type == 'DiffuLTDataset'
+        assert cfg.model.head.type == 'WeightedLinearClsHead'
+        hook = HOOKS.build(synthesis[0])
+        for stage in (hook.phi0_config, hook.generator_config):
+            assert osp.isfile(stage), stage
+        generator = Config.fromfile(hook.generator_config)
+        assert generator.model.num_classes == num_classes
+        phi0 = Config.fromfile(hook.phi0_config)
+        assert phi0.model.head.num_classes == num_classes
 
 
 def _lrs_per_epoch(cfg, epochs):
