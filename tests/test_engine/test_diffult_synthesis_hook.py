@@ -1,0 +1,89 @@
+"""DiffuLTSynthesisHook in-process with the oracle source: bank, reports,
+the `diffult_bank_built` plugin event, and its errors."""
+import json
+import os.path as osp
+from types import SimpleNamespace
+
+import pytest
+from mmengine.runner import EpochBasedTrainLoop
+from mmpretrain.registry import HOOKS
+
+import diffult_plugin  # noqa: F401
+from diffult_plugin.datasets import DiffuLTDataset
+from diffult_plugin.plugins import get_plugin_manager, hookimpl
+from tests.fixtures import make_cifar
+
+
+class _Recorder:
+    def __init__(self):
+        self.events = []
+
+    @hookimpl
+    def diffult_bank_built(self, bank_dir, stats):
+        self.events.append((bank_dir, stats))
+
+
+@pytest.fixture
+def proxy(tmp_path):
+    root = make_cifar(str(tmp_path / 'cifar'), 10, 20, 2)
+    return DiffuLTDataset(
+        dataset=dict(type='CIFAR10LT', data_root=root, split='train',
+                     n_max=20, imbalance_factor=10, verify_md5=False,
+                     pipeline=[dict(type='PackInputs')]), target=15)
+
+
+def test_oracle_bank_reports_and_event(proxy, tmp_path):
+    recorder = _Recorder()
+    manager = get_plugin_manager()
+    manager.register(recorder, name='test-recorder')
+    try:
+        hook = HOOKS.build(dict(type='DiffuLTSynthesisHook', oracle=True,
+                                filter=None, shard_size=4))
+        work_dir = str(tmp_path / 'work')
+        runner = SimpleNamespace(
+            _train_loop=EpochBasedTrainLoop.__new__(EpochBasedTrainLoop),
+            train_dataloader=SimpleNamespace(dataset=proxy),
+            work_dir=work_dir)
+        hook.before_run(runner)
+    finally:
+        manager.unregister(name='test-recorder')
+    assert proxy.bank is not None and len(proxy.bank) == sum(
+        proxy.slots_per_class)
+    assert proxy[len(proxy) - 1]['data_samples'].metainfo['is_synthetic']
+    stats = json.load(
+        open(osp.join(work_dir, 'synthesis', 'filter_stats.json')))
+    assert stats['totals']['slots'] == sum(proxy.slots_per_class)
+    assert stats['totals']['categories'] == {
+        'unfiltered': stats['totals']['generated']}
+    for name in ('class_counts.png', 'samples_kept_filtered.png'):
+        assert osp.isfile(osp.join(work_dir, 'synthesis', name))
+    assert len(recorder.events) == 1
+    assert recorder.events[0][0] == osp.join(work_dir, 'bank')
+
+
+def test_test_runs_skip_synthesis(proxy):
+    hook = HOOKS.build(dict(type='DiffuLTSynthesisHook', oracle=True,
+                            filter=None))
+    hook.before_run(SimpleNamespace(_train_loop=None))  # no error, no work
+    assert proxy.bank is None
+
+
+def test_training_set_must_be_the_proxy(proxy):
+    hook = HOOKS.build(dict(type='DiffuLTSynthesisHook', oracle=True,
+                            filter=None))
+    runner = SimpleNamespace(
+        _train_loop=EpochBasedTrainLoop.__new__(EpochBasedTrainLoop),
+        train_dataloader=SimpleNamespace(dataset=proxy.dataset))
+    with pytest.raises(ValueError, match='DiffuLTDataset'):
+        hook.before_run(runner)
+
+
+@pytest.mark.parametrize('cfg, message', [
+    (dict(), 'generator_config'),
+    (dict(oracle=True, filter=None, sampler='euler'), 'sampler'),
+    (dict(oracle=True), 'phi0_config'),
+    (dict(generator_checkpoint='g.pth'), 'generator_config'),
+])
+def test_bad_settings_name_the_fix(cfg, message):
+    with pytest.raises(ValueError, match=message):
+        HOOKS.build(dict(type='DiffuLTSynthesisHook', **cfg))
