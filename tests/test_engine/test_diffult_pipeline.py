@@ -56,7 +56,10 @@ def _synthesize_cmd(config, work_dir, bank_dir, out_dir):
         'tools/synthesize.py', config, '--work-dir', out_dir,
         '--phi0-checkpoint', phi0, '--generator-checkpoint', generator,
         '--bank-dir', bank_dir, '--cfg-options',
-        'custom_hooks.0.num_steps=20', 'custom_hooks.0.shard_size=2'
+        'custom_hooks.0.num_steps=10', 'custom_hooks.0.shard_size=2',
+        # The tiny generator's samples are all OOD: keep them, so each run
+        # samples the 122 slots once rather than max_tries times.
+        'custom_hooks.0.filter.keep=[ID,AID,OOD]'
     ]
 
 
