@@ -78,6 +78,18 @@ def test_training_set_must_be_the_proxy(proxy):
         hook.before_run(runner)
 
 
+def test_stages_dir_holds_the_bank_for_several_runs(proxy, tmp_path):
+    shared = str(tmp_path / 'shared')
+    hook = HOOKS.build(dict(type='DiffuLTSynthesisHook', oracle=True,
+                            filter=None, stages_dir=shared))
+    first = hook.prepare(str(tmp_path / 'seed0'), proxy)
+    assert first.bank_dir == osp.join(shared, 'bank')
+    second = hook.prepare(str(tmp_path / 'seed1'), proxy)  # reused
+    assert second.manifest == first.manifest
+    assert osp.isfile(osp.join(tmp_path, 'seed1', 'synthesis',
+                               'filter_stats.json'))
+
+
 @pytest.mark.parametrize('cfg, message', [
     (dict(), 'generator_config'),
     (dict(oracle=True, filter=None, sampler='euler'), 'sampler'),

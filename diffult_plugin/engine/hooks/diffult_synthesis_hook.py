@@ -95,7 +95,11 @@ class DiffuLTSynthesisHook(Hook):
             subsampling left out instead of generating (upper bound of the
             proxy). Defaults to False.
         bank_dir (str, optional): The bank folder. Defaults to
-            ``<work_dir>/bank``.
+            ``<stages_dir>/bank``.
+        stages_dir (str, optional): Folder of ``phi0/``, ``generator/`` and
+            ``bank/``. Defaults to the work dir; give one folder to several
+            runs (e.g. the seeds of ``tools/train.py --seeds``) to train the
+            stages once and vary only the classifier.
         sampler (str): 'ddpm', 'ddim' or 'dpm-solver++'. The paper does not
             name its sampler; DDIM 50 steps is the default here.
         num_steps (int, optional): Sampling steps. Defaults to 50.
@@ -124,6 +128,7 @@ class DiffuLTSynthesisHook(Hook):
                  generator_cfg_options: Optional[dict] = None,
                  oracle: bool = False,
                  bank_dir: Optional[str] = None,
+                 stages_dir: Optional[str] = None,
                  sampler: str = 'ddim',
                  num_steps: Optional[int] = 50,
                  guidance_scale: float = 0.0,
@@ -156,6 +161,7 @@ class DiffuLTSynthesisHook(Hook):
         self.generator_cfg_options = dict(generator_cfg_options or {})
         self.oracle = oracle
         self.bank_dir = bank_dir
+        self.stages_dir = stages_dir
         self.sampler = sampler
         self.num_steps = num_steps
         self.guidance_scale = guidance_scale
@@ -257,12 +263,13 @@ class DiffuLTSynthesisHook(Hook):
         logger = MMLogger.get_current_instance()
         rank, _ = get_dist_info()
         device = self.device or get_device()
-        bank_dir = self.bank_dir or osp.join(work_dir, 'bank')
+        stages_dir = self.stages_dir or work_dir
+        bank_dir = self.bank_dir or osp.join(stages_dir, 'bank')
         slots = dataset.slots_per_class
         logger.info(f'DiffuLT proxy: {dataset.num_real} real + {sum(slots)} '
                     f'synthetic slots (target {dataset.target!r})')
-        phi0_checkpoint = self._phi0(work_dir)
-        source = self._source(work_dir, dataset, phi0_checkpoint, device)
+        phi0_checkpoint = self._phi0(stages_dir)
+        source = self._source(stages_dir, dataset, phi0_checkpoint, device)
         sample_filter = self._filter(phi0_checkpoint, dataset, device)
         progress = _Progress(
             int(sum(slots) * 1.1) // max(1, get_dist_info()[1]),
