@@ -45,6 +45,8 @@ def test_config_builds(path):
         assert cfg.train_dataloader.dataset.type == 'DiffuLTDataset'
         assert cfg.model.head.type == 'WeightedLinearClsHead'
         hook = HOOKS.build(synthesis[0])
+        if hook.oracle:  # real left-out images fill the slots
+            return
         for stage in (hook.phi0_config, hook.generator_config):
             assert osp.isfile(stage), stage
         generator = Config.fromfile(hook.generator_config)
