@@ -6,7 +6,7 @@ import numpy as np
 from mmcv.transforms import Compose, LoadImageFromFile
 from mmpretrain.registry import DATASETS
 
-from .raw_images import labels_of
+from .long_tail_dataset import labels_of
 from .synthetic_bank import SyntheticBank
 
 

@@ -9,7 +9,8 @@ from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
                                  long_tail_indices)
 
 
-def _labels_of(dataset) -> np.ndarray:
+def labels_of(dataset) -> np.ndarray:
+    """Class label of every sample of a dataset."""
     if hasattr(dataset, 'get_gt_labels'):
         return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
     return np.asarray([dataset.get_cat_ids(i)[0] for i in range(len(dataset))],
@@ -64,7 +65,7 @@ class LongTailDataset:
                              "`metainfo['classes']`; set `classes` (or "
                              '`metainfo`) in its config.')
         num_classes = len(classes)
-        labels = _labels_of(self.dataset)
+        labels = labels_of(self.dataset)
         available = class_counts_of(labels, num_classes)
 
         if imbalance_factor is None:
@@ -130,7 +131,7 @@ class LongTailDataset:
         ]
 
     def get_gt_labels(self) -> np.ndarray:
-        return _labels_of(self.dataset)[self.indices]
+        return labels_of(self.dataset)[self.indices]
 
     def __repr__(self) -> str:
         return (f'LongTailDataset(IF={self.imbalance_factor}, '

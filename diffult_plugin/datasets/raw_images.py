@@ -33,14 +33,6 @@ def rgb_image_of_info(info: dict) -> np.ndarray:
     return np.ascontiguousarray(image, dtype=np.uint8)
 
 
-def labels_of(dataset) -> np.ndarray:
-    if hasattr(dataset, 'get_gt_labels'):
-        return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
-    return np.asarray(
-        [dataset.get_cat_ids(i)[0] for i in range(len(dataset))],
-        dtype=np.int64)
-
-
 def iter_raw_batches(dataset,
                      indices: Sequence[int],
                      batch_size: int = 256

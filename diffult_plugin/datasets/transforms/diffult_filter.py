@@ -62,7 +62,8 @@ class DiffuLTFilter(Phi0SampleFilter):
         and labels, or from a dataset's raw images."""
         from diffult_plugin.models.diffusion.phi0 import feature_statistics
         if dataset is not None:
-            from ..raw_images import iter_raw_batches, labels_of
+            from ..long_tail_dataset import labels_of
+            from ..raw_images import iter_raw_batches
             feats = []
             for images, _ in iter_raw_batches(dataset, range(len(dataset)),
                                               self.batch_size):

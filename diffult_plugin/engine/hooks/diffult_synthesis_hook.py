@@ -203,16 +203,17 @@ class DiffuLTSynthesisHook(Hook):
         options = dict(self.generator_cfg_options)
         cfg = Config.fromfile(self.generator_config)
         cfg.merge_from_dict(options)
+        handed = {}
         if phi0_checkpoint and self.phi0_config:
             if cfg.model.get('aid'):
-                options['model.aid.phi0_config'] = self.phi0_config
-                options['model.aid.phi0_checkpoint'] = phi0_checkpoint
+                handed['model.aid.phi0_config'] = self.phi0_config
+                handed['model.aid.phi0_checkpoint'] = phi0_checkpoint
             evaluator = cfg.get('val_evaluator')
             if isinstance(evaluator, dict) and 'phi0_checkpoint' in evaluator:
-                options['val_evaluator.phi0_config'] = self.phi0_config
-                options['val_evaluator.phi0_checkpoint'] = phi0_checkpoint
-            cfg.merge_from_dict(options)
-        return cfg, options
+                handed['val_evaluator.phi0_config'] = self.phi0_config
+                handed['val_evaluator.phi0_checkpoint'] = phi0_checkpoint
+            cfg.merge_from_dict(handed)
+        return cfg, dict(options, **handed)
 
     def _source(self, work_dir: str, dataset: DiffuLTDataset,
                 phi0_checkpoint: Optional[str], device: str):
