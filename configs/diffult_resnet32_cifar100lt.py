@@ -15,7 +15,12 @@
 # iterations of a 35.7 M-parameter UNet. Give trained artifacts with
 #   --cfg-options custom_hooks.0.phi0_checkpoint=... \
 #                 custom_hooks.0.generator_checkpoint=...
-_base_ = ['./baselines/ce_resnet32_cifar100lt.py']
+# DiffuLT with other classifiers: diffult+<method>_resnet32_cifar100lt.py
+# (this file is diffult+ce).
+_base_ = [
+    './baselines/ce_resnet32_cifar100lt.py',
+    './_base_/diffult/cifar100lt.py',
+]
 
 model = dict(head=dict(type='WeightedLinearClsHead'))
 
@@ -24,24 +29,11 @@ train_dataloader = dict(
         _delete_=True,
         type='DiffuLTDataset',
         dataset={{_base_.train_dataloader.dataset}},
-        target=500,  # N_t (= the head class: a fully balanced proxy)
-        synthetic_weight=0.3))  # omega
+        target={{_base_.diffult_target}},
+        synthetic_weight={{_base_.diffult_synthetic_weight}}))
 
 custom_hooks = [
-    dict(
-        type='DiffuLTSynthesisHook',
-        phi0_config='{{fileDirname}}/baselines/ce_resnet32_cifar100lt.py',
-        generator_config='{{fileDirname}}/diffusion/'
-        'diffult-ddpm_unet_cifar100lt.py',
-        # The paper names no sampler; the CBDM code it builds on samples
-        # with 1000-step ancestral DDPM and CFG, w = 1.4 in its README for
-        # this model (not confirmed by DiffuLT).
-        sampler='ddpm',
-        num_steps=1000,
-        guidance_scale=1.4,
-        sample_batch_size=500,
-        filter=dict(type='DiffuLTFilter', d_f='per_class',
-                    keep=('ID', 'AID'))),
+    {{_base_.diffult_synthesis}},
     # Class priors of long-tail losses follow the proxy.
     dict(type='TrainClassCountsHook'),
 ]

@@ -6,6 +6,7 @@ from .list_file_lt import (ImageNetLT, INaturalist2018, LongTailListDataset,
 from .long_tail_dataset import LongTailDataset
 from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
                                  long_tail_indices)
+from .samplers import ClassAwareSampler
 from .synthetic_bank import BankMismatchError, SyntheticBank
 from .transforms import *  # noqa: F401,F403
 
@@ -14,5 +15,5 @@ __all__ = [
     'plan_slots', 'SyntheticBank', 'BankMismatchError', 'LongTailDataset',
     'LongTailListDataset',
     'ImageNetLT', 'PlacesLT', 'INaturalist2018', 'long_tail_class_counts',
-    'long_tail_indices', 'class_counts_of'
+    'long_tail_indices', 'class_counts_of', 'ClassAwareSampler'
 ]

@@ -12,7 +12,11 @@ class TrainClassCountsHook(Hook):
     Class priors of long-tail losses (L_CBDM's y', Balanced Softmax, logit
     adjustment, ...) come from the data the model trains on; with DiffuLT
     on, those are the balanced proxy's counts. Runs before training, after
-    mmengine has built the train dataloader.
+    mmengine has built the train dataloader. The modules keep the counts in
+    their checkpoints. When a run only evaluates (``tools/test.py`` with a
+    checkpoint that has no counts, e.g. post-hoc logit adjustment of a plain
+    CE model), modules still without counts get the evaluated dataset's
+    ``metainfo['train_class_counts']``.
     """
     priority = 'VERY_HIGH'
 
@@ -32,3 +36,28 @@ class TrainClassCountsHook(Hook):
         runner.logger.info(
             f'TrainClassCountsHook: class counts {min(counts)}..{max(counts)} '
             f'({sum(counts)} images) -> {len(receivers)} module(s)')
+
+    def _fill_missing(self, runner, dataloader) -> None:
+        model = runner.model.module if is_model_wrapper(
+            runner.model) else runner.model
+        missing = [
+            m for m in model.modules() if hasattr(m, 'set_class_counts')
+            and getattr(m, 'class_counts', None) is not None
+            and m.class_counts.numel() == 0
+        ]
+        if not missing:
+            return
+        counts = dataloader.dataset.metainfo.get('train_class_counts')
+        if counts is None:
+            return  # the module raises a clear error if it needs them
+        for module in missing:
+            module.set_class_counts(counts)
+        runner.logger.info(
+            'TrainClassCountsHook: training class counts of the evaluated '
+            f'dataset -> {len(missing)} module(s) without counts')
+
+    def before_test(self, runner) -> None:
+        self._fill_missing(runner, runner.test_dataloader)
+
+    def before_val(self, runner) -> None:
+        self._fill_missing(runner, runner.val_dataloader)

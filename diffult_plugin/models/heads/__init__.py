@@ -1,6 +1,11 @@
+from .cosine_cls_head import CosineClsHead, NormedLinear
+from .multi_expert_cls_head import MultiExpertClsHead
+from .ride_router import RIDERouter
 from .sample_weights import sample_weights_of, weighted_average_factor
 from .weighted_linear_cls_head import WeightedLinearClsHead
 
 __all__ = [
-    'WeightedLinearClsHead', 'sample_weights_of', 'weighted_average_factor'
+    'WeightedLinearClsHead', 'CosineClsHead', 'NormedLinear',
+    'MultiExpertClsHead', 'RIDERouter', 'sample_weights_of',
+    'weighted_average_factor'
 ]

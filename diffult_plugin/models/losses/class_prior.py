@@ -1,0 +1,168 @@
+"""Class counts, class re-weighting and sample-weighted reduction shared by
+the long-tail losses and heads."""
+from typing import Optional, Sequence
+
+import torch
+import torch.nn as nn
+
+CLASS_WEIGHTINGS = (None, 'effective_number')
+
+
+def effective_number_weights(counts: torch.Tensor,
+                             beta: float = 0.9999) -> torch.Tensor:
+    """Class-balanced weights ``(1 - beta) / (1 - beta ** n_c)`` scaled to sum
+    to the number of classes.
+
+    `Cui et al., CVPR 2019 <https://arxiv.org/abs/1901.05555>`_, Eq. 3; the
+    sum-to-C normalisation is the one of the LDAM-DRW and RIDE code.
+    """
+    counts = counts.double()
+    weights = (1.0 - beta) / (1.0 - torch.pow(beta, counts))
+    return (weights / weights.sum() * len(counts)).float()
+
+
+class ClassCountsMixin:
+    """Holds the training set's class counts in a persistent buffer.
+
+    ``TrainClassCountsHook`` calls :meth:`set_class_counts` before training
+    (the proxy's counts when DiffuLT is on); the buffer is saved in
+    checkpoints, so test-time uses (post-hoc logit adjustment) work on a
+    loaded model. The buffer's length is the number of classes, unknown until
+    the counts arrive; loading resizes it.
+    """
+
+    def _init_class_counts(self, class_counts: Optional[Sequence[int]]):
+        self.register_buffer('class_counts', torch.zeros(0))
+        if class_counts is not None:
+            self.set_class_counts(class_counts)
+
+    def set_class_counts(self, counts: Sequence[int]) -> None:
+        counts = torch.as_tensor(counts, dtype=torch.float32).flatten()
+        if len(counts) == 0 or (counts < 0).any():
+            raise ValueError(
+                f'{type(self).__name__}: class counts must be non-negative '
+                f'and non-empty, got {counts.tolist()}')
+        self.class_counts = counts.to(self.class_counts.device)
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        key = prefix + 'class_counts'
+        if key in state_dict:
+            self.class_counts = torch.zeros_like(state_dict[key]).to(
+                self.class_counts.device)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def counts_or_raise(self, num_classes: int) -> torch.Tensor:
+        """The counts, checked against the logits' class count."""
+        if self.class_counts.numel() == 0:
+            raise RuntimeError(
+                f'{type(self).__name__} needs the training set\'s class '
+                "counts: add dict(type='TrainClassCountsHook') to "
+                'custom_hooks, or give class_counts=[...] in its config.')
+        if self.class_counts.numel() != num_classes:
+            raise ValueError(
+                f'{type(self).__name__}: {self.class_counts.numel()} class '
+                f'counts but {num_classes} logits per sample; the head\'s '
+                'num_classes must match the training dataset.')
+        return self.class_counts
+
+    def log_prior(self, num_classes: int) -> torch.Tensor:
+        """``log pi_c`` of the training set (empty classes get count 1 so
+        the logarithm stays finite)."""
+        counts = self.counts_or_raise(num_classes).clamp_min(1.0)
+        return torch.log(counts / counts.sum())
+
+
+class LongTailLoss(ClassCountsMixin, nn.Module):
+    """Base of the long-tail classification losses.
+
+    Every loss takes ``(cls_score, label, weight=None, avg_factor=None)`` like
+    mmpretrain's ``CrossEntropyLoss``: ``weight`` is the per-sample weight
+    (DiffuLT's omega on synthetic samples, from ``WeightedLinearClsHead`` and
+    the other weighted heads), ``avg_factor`` the denominator of the batch
+    loss. Optional class re-weighting by the effective number of samples
+    (`Cui et al., CVPR 2019 <https://arxiv.org/abs/1901.05555>`_), from epoch
+    ``reweight_epoch`` on: deferred re-weighting (DRW, `Cao et al., NeurIPS
+    2019 <https://arxiv.org/abs/1906.07413>`_) when that epoch is > 0.
+    ``EpochStateHook`` tells the loss the epoch. With class weights, the
+    denominator is scaled by the batch mean class weight, so an unweighted
+    batch gives PyTorch's ``F.cross_entropy(weight=...)`` (the LDAM-DRW and
+    RIDE code).
+
+    Args:
+        class_counts (Sequence[int], optional): Fixed class counts; usually
+            left None and set by ``TrainClassCountsHook``.
+        class_weighting (str, optional): None or 'effective_number'.
+        beta (float): beta of the effective number. Defaults to 0.9999.
+        reweight_epoch (int): First (0-based) epoch with class weights.
+            Defaults to 0 (from the start).
+        loss_weight (float): Multiplier of the loss. Defaults to 1.0.
+    """
+    #: Whether the loss reads the class counts in its forward pass.
+    needs_class_counts = True
+
+    def __init__(self,
+                 class_counts: Optional[Sequence[int]] = None,
+                 class_weighting: Optional[str] = None,
+                 beta: float = 0.9999,
+                 reweight_epoch: int = 0,
+                 loss_weight: float = 1.0):
+        super().__init__()
+        if class_weighting not in CLASS_WEIGHTINGS:
+            raise ValueError(
+                f'{type(self).__name__}: class_weighting must be one of '
+                f'{CLASS_WEIGHTINGS}, got {class_weighting!r}.')
+        if not 0.0 <= beta < 1.0:
+            raise ValueError(f'{type(self).__name__}: beta must be in [0, 1),'
+                             f' got {beta}.')
+        self.class_weighting = class_weighting
+        self.beta = beta
+        self.reweight_epoch = int(reweight_epoch)
+        self.loss_weight = loss_weight
+        self.epoch = 0
+        self._init_class_counts(class_counts)
+
+    def set_epoch(self, epoch: int) -> None:
+        """Called by ``EpochStateHook`` before every training epoch."""
+        self.epoch = int(epoch)
+
+    def class_weights(self, num_classes: int) -> Optional[torch.Tensor]:
+        """The class weights in force at the current epoch, or None."""
+        if self.class_weighting is None or self.epoch < self.reweight_epoch:
+            return None
+        return effective_number_weights(
+            self.counts_or_raise(num_classes), self.beta)
+
+    def reduce(self, per_sample: torch.Tensor, label: torch.Tensor,
+               weight: Optional[torch.Tensor], avg_factor: Optional[float],
+               class_weights: Optional[torch.Tensor] = None,
+               reduction_override: Optional[str] = None) -> torch.Tensor:
+        """Weighted batch loss ``sum_i w_i cw_{y_i} l_i / Z``."""
+        batch = per_sample.size(0)
+        weights = per_sample.new_ones(batch) if weight is None else \
+            weight.to(per_sample).reshape(-1)
+        if weights.numel() != batch:
+            raise ValueError(f'{type(self).__name__}: {weights.numel()} '
+                             f'sample weights for a batch of {batch}.')
+        denominator = float(batch) if avg_factor is None else avg_factor
+        if class_weights is not None:
+            per_class = class_weights.to(per_sample)[label]
+            weights = weights * per_class
+            denominator = denominator * per_class.mean()
+        if reduction_override == 'none':
+            return self.loss_weight * per_sample * weights
+        if reduction_override == 'sum':
+            return self.loss_weight * (per_sample * weights).sum()
+        return self.loss_weight * (per_sample * weights).sum() / denominator
+
+    @staticmethod
+    def check_hard_labels(cls_score: torch.Tensor, label: torch.Tensor,
+                          name: str) -> torch.Tensor:
+        if label.ndim != 1:
+            raise ValueError(
+                f'{name} takes hard labels (one class index per sample); '
+                'soft targets from Mixup/CutMix need a loss that accepts '
+                'them, e.g. CrossEntropyLoss(use_soft=True).')
+        if label.numel() != cls_score.size(0):
+            raise ValueError(f'{name}: {label.numel()} labels for '
+                             f'{cls_score.size(0)} score rows.')
+        return label.long()

@@ -1,0 +1,32 @@
+"""Cross-entropy with class-balanced / deferred re-weighting."""
+import torch.nn.functional as F
+from mmpretrain.registry import MODELS
+
+from .class_prior import LongTailLoss
+
+
+@MODELS.register_module()
+class ClassBalancedCrossEntropyLoss(LongTailLoss):
+    """Softmax cross-entropy weighted by the effective number of samples.
+
+    `Class-Balanced Loss Based on Effective Number of Samples
+    <https://arxiv.org/abs/1901.05555>`_ (Cui et al., CVPR 2019):
+    ``w_c = (1 - beta) / (1 - beta ** n_c)``. With ``reweight_epoch > 0`` it
+    is CE-DRW (`Cao et al., NeurIPS 2019 <https://arxiv.org/abs/1906.07413>`_):
+    plain CE until that epoch. Honours per-sample weights.
+
+    Args:
+        **kwargs: ``LongTailLoss`` arguments; ``class_weighting`` defaults to
+            'effective_number'.
+    """
+
+    def __init__(self, class_weighting='effective_number', **kwargs):
+        super().__init__(class_weighting=class_weighting, **kwargs)
+
+    def forward(self, cls_score, label, weight=None, avg_factor=None,
+                reduction_override=None, **kwargs):
+        label = self.check_hard_labels(cls_score, label, type(self).__name__)
+        per_sample = F.cross_entropy(cls_score, label, reduction='none')
+        return self.reduce(per_sample, label, weight, avg_factor,
+                           self.class_weights(cls_score.size(1)),
+                           reduction_override)
