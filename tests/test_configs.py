@@ -36,14 +36,26 @@ def test_config_builds(path):
     model = MODELS.build(cfg.model)
     num_classes = cfg.model.head.num_classes
     assert cfg.data_preprocessor.num_classes == num_classes
-    assert len(model.head.fc.bias) == num_classes
+    logits = model(torch.zeros(2, 3, 32, 32), mode='tensor')
+    assert logits.shape == (2, num_classes)
+    hooks = [h.type for h in cfg.get('custom_hooks', [])]
+    losses = [m for m in model.modules()
+              if getattr(m, 'needs_class_counts', False)]
+    if losses or getattr(model.head, 'posthoc_tau', 0):
+        # Class priors must reach the losses / the post-hoc adjustment.
+        assert 'TrainClassCountsHook' in hooks
+    if any(getattr(m, 'reweight_epoch', 0) for m in losses) or \
+            getattr(model.head, 'retrain_epoch', None) is not None:
+        assert 'EpochStateHook' in hooks
     synthesis = [h for h in cfg.get('custom_hooks', [])
                  if h.type == 'DiffuLTSynthesisHook']
     if synthesis:
         # A DiffuLT job: the proxy dataset, the weighted head, stage configs
         # that exist and fit the dataset.
         assert cfg.train_dataloader.dataset.type == 'DiffuLTDataset'
-        assert cfg.model.head.type == 'WeightedLinearClsHead'
+        # A head that hands omega to its loss.
+        assert cfg.model.head.type in ('WeightedLinearClsHead',
+                                       'CosineClsHead', 'MultiExpertClsHead')
         hook = HOOKS.build(synthesis[0])
         if hook.oracle:  # real left-out images fill the slots
             return
@@ -55,7 +67,10 @@ def test_config_builds(path):
         assert phi0.model.head.num_classes == num_classes
 
 
-def _lrs_per_epoch(cfg, epochs):
+def _lrs_per_epoch(cfg, epochs, restarts=None):
+    """lr of each epoch; ``restarts`` maps an epoch to the lr that
+    ClassifierRetrainHook sets before it."""
+    restarts = restarts or {}
     param = torch.nn.Parameter(torch.zeros(1))
     optim = torch.optim.SGD([param], lr=cfg.optim_wrapper.optimizer.lr)
     schedulers = [
@@ -63,7 +78,9 @@ def _lrs_per_epoch(cfg, epochs):
         for s in cfg.param_scheduler
     ]
     lrs = []
-    for _ in range(epochs):
+    for epoch in range(epochs):
+        if epoch in restarts:
+            optim.param_groups[0]['lr'] = restarts[epoch]
         lrs.append(optim.param_groups[0]['lr'])
         optim.step()
         for s in schedulers:
@@ -92,3 +109,29 @@ def test_cpu_short_schedule_lr_per_epoch():
     assert lrs[1:12] == pytest.approx([0.1] * 11)
     assert lrs[12:16] == pytest.approx([1e-3] * 4)
     assert lrs[16:] == pytest.approx([1e-5] * 4)
+
+
+def test_ldam_schedule_lr_per_epoch():
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/_base_/schedules/cifar_bs128_200e_ldam.py'))
+    lrs = _lrs_per_epoch(cfg, 200)
+    # lr * (e + 1) / 5 for e < 5, then 0.1 -> 1e-3 (160) -> 1e-5 (180).
+    assert lrs[:5] == pytest.approx([0.02, 0.04, 0.06, 0.08, 0.1])
+    assert lrs[5:160] == pytest.approx([0.1] * 155)
+    assert lrs[160:180] == pytest.approx([1e-3] * 20)
+    assert lrs[180:] == pytest.approx([1e-5] * 20)
+
+
+def test_shike_schedule_lr_per_epoch():
+    cfg = Config.fromfile(
+        osp.join(ROOT, 'configs/baselines/shike_resnet32_cifar100lt.py'))
+    hook = [h for h in cfg.custom_hooks
+            if h.type == 'ClassifierRetrainHook'][0]
+    lrs = _lrs_per_epoch(cfg, 200, {hook.begin_epoch: hook.lr})
+    # Stage 1: 0.025, 0.05, ..., 0.15 over epochs 0-5, cosine to 0 at 180.
+    assert lrs[:6] == pytest.approx([0.025 * (e + 1) for e in range(6)])
+    assert lrs[6] == pytest.approx(0.15)
+    assert lrs[179] < 1e-4
+    # Stage 2: 0.05 -> 0.1 over epochs 180-185, cosine towards 0.
+    assert lrs[180:186] == pytest.approx([0.05 + 0.01 * i for i in range(6)])
+    assert lrs[199] < 0.01 and lrs[199] < lrs[190] < lrs[186]

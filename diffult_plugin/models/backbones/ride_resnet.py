@@ -55,7 +55,9 @@ class RIDEResNet(BaseModule):
                  channels_last: bool = False,
                  init_cfg=(dict(type='Kaiming', layer='Conv2d', mode='fan_in'),
                            dict(type='Constant', val=1, layer='BatchNorm2d'))):
-        super().__init__(init_cfg=list(init_cfg) if init_cfg else None)
+        # A dict (e.g. Pretrained) stays one; the default tuple becomes a list.
+        super().__init__(init_cfg=init_cfg if isinstance(init_cfg, dict)
+                         or not init_cfg else list(init_cfg))
         if depth not in CifarResNet.arch_settings:
             raise KeyError(f'RIDEResNet: invalid depth {depth}; choose one of'
                            f' {sorted(CifarResNet.arch_settings)}.')

@@ -1,0 +1,179 @@
+"""Test-time corrections of the weighted heads, the cosine head and the
+multi-expert head's stages (re-training, router)."""
+import math
+
+import pytest
+import torch
+from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+import diffult_plugin  # noqa: F401
+
+COUNTS = [90, 10]
+
+
+def _samples(labels, weights=None):
+    samples = []
+    for i, label in enumerate(labels):
+        s = DataSample().set_gt_label(label)
+        if weights is not None:
+            s.set_metainfo(dict(sample_weight=weights[i]))
+        samples.append(s)
+    return samples
+
+
+def _linear_head(**kwargs):
+    head = MODELS.build(
+        dict(type='WeightedLinearClsHead', num_classes=2, in_channels=2,
+             **kwargs))
+    with torch.no_grad():
+        head.fc.weight.copy_(torch.tensor([[3.0, 0.0], [0.0, 1.0]]))
+        head.fc.bias.copy_(torch.tensor([0.5, -0.5]))
+    return head
+
+
+def test_posthoc_logit_adjustment():
+    head = _linear_head(posthoc_tau=1.0, class_counts=COUNTS)
+    feat = torch.tensor([[1.0, 2.0]])
+    # z = [3.5, 1.5]; z - log pi = [3.5 - log .9, 1.5 - log .1].
+    score = head.predict((feat, ))[0].pred_score
+    expected = torch.softmax(torch.tensor(
+        [3.5 - math.log(0.9), 1.5 - math.log(0.1)]), 0)
+    assert torch.allclose(score, expected)
+    assert head.predict((feat, ))[0].pred_label.item() == 1
+    # Training is unaffected: the loss sees the raw logits.
+    plain = _linear_head()
+    assert torch.allclose(
+        head.loss((feat, ), _samples([0]))['loss'],
+        plain.loss((feat, ), _samples([0]))['loss'])
+
+
+def test_tau_norm():
+    head = _linear_head(tau_norm=1.0)
+    feat = torch.tensor([[1.0, 2.0]])
+    # Rows divided by their norm (3 and 1), no bias: z = [1, 2].
+    score = head.predict((feat, ))[0].pred_score
+    assert torch.allclose(score, torch.softmax(torch.tensor([1.0, 2.0]), 0))
+    # tau = 0 keeps the weights (still without the bias).
+    zero = _linear_head(tau_norm=0.0)
+    assert torch.allclose(
+        zero.predict((feat, ))[0].pred_score,
+        torch.softmax(torch.tensor([3.0, 2.0]), 0))
+
+
+def test_posthoc_needs_counts():
+    head = _linear_head(posthoc_tau=1.0)
+    with pytest.raises(RuntimeError, match='TrainClassCountsHook'):
+        head.predict((torch.ones(1, 2), ))
+
+
+def test_cosine_head():
+    head = MODELS.build(
+        dict(type='CosineClsHead', num_classes=3, in_channels=4, scale=10.0))
+    feats = torch.randn(5, 4)
+    logits = head(feats[None])
+    assert logits.abs().max() <= 10.0 + 1e-5
+    # Scaling a feature does not change its logits.
+    assert torch.allclose(head(feats[None] * 7.0), logits, atol=1e-5)
+    with pytest.raises(ValueError, match='tau_norm'):
+        MODELS.build(
+            dict(type='CosineClsHead', num_classes=3, in_channels=4,
+                 tau_norm=1.0))
+
+
+def test_weighted_heads_pass_sample_weights_to_long_tail_losses():
+    head = _linear_head(
+        loss=dict(type='BalancedSoftmaxLoss', class_counts=COUNTS))
+    feat = torch.tensor([[1.0, 2.0], [0.5, 0.5]])
+    full = head.loss((feat, ), _samples([0, 1]))['loss']
+    weighted = head.loss((feat, ), _samples([0, 1], [1.0, 0.0]))['loss']
+    first = head.loss((feat[:1], ), _samples([0]))['loss']
+    # Weight 0 removes the second sample; 'batch' normalisation halves.
+    assert torch.allclose(weighted, first / 2)
+    assert not torch.allclose(weighted, full)
+
+
+def _multi_head(**kwargs):
+    return MODELS.build(
+        dict(type='MultiExpertClsHead', num_classes=4, in_channels=8,
+             num_experts=3, **kwargs))
+
+
+def test_multi_expert_head_retraining_stage():
+    head = _multi_head(
+        loss=dict(type='SHIKELoss'), retrain_epoch=2,
+        retrain_loss=dict(type='BalancedSoftmaxLoss'),
+        class_counts=[8, 4, 2, 1])
+    head.retrain_loss_module.set_class_counts([8, 4, 2, 1])
+    feats = tuple(torch.randn(6, 8, requires_grad=True) for _ in range(3))
+    labels = [0, 1, 2, 3, 0, 1]
+    head.set_epoch(1)
+    assert not head.in_retraining
+    head.loss(feats, _samples(labels))['loss'].backward()
+    assert head.classifiers[0].weight.grad is not None
+    assert head.rt_classifiers[0].weight.grad is None
+    head.zero_grad()
+    head.set_epoch(2)
+    assert head.in_retraining
+    feats = tuple(torch.randn(6, 8, requires_grad=True) for _ in range(3))
+    head.loss(feats, _samples(labels))['loss'].backward()
+    assert head.classifiers[0].weight.grad is None
+    assert head.rt_classifiers[0].weight.grad is not None
+    assert feats[0].grad is None  # features are detached in stage 2
+    # The stage is kept in the state dict (test-time uses the rt set).
+    fresh = _multi_head(
+        loss=dict(type='SHIKELoss'), retrain_epoch=2,
+        retrain_loss=dict(type='BalancedSoftmaxLoss'))
+    fresh.load_state_dict(head.state_dict())
+    assert fresh.in_retraining
+    expected = torch.stack(
+        [fc(f) for fc, f in zip(head.rt_classifiers, feats)]).mean(0)
+    assert torch.allclose(fresh(feats), expected)
+
+
+def test_multi_expert_head_router():
+    head = _multi_head(
+        loss=dict(type='RIDELoss', class_counts=[8, 4, 2, 1]),
+        router=dict(type='RIDERouter', top_k=4), train_router=True)
+    feats = tuple(torch.randn(6, 8) for _ in range(3))
+    losses = head.loss(feats, _samples([0, 1, 2, 3, 0, 1]))
+    assert set(losses) == {'loss_router'}
+    losses['loss_router'].backward()
+    assert head.router.fc.weight.grad is not None
+    assert head.classifiers[0].weight.grad is None
+    # A router that always says "stop" predicts with expert 1 alone ...
+    with torch.no_grad():
+        head.router.fc.weight.zero_()
+        head.router.fc.bias.fill_(-10.0)
+    predictions = head.predict(feats)
+    assert [p.num_experts_used for p in predictions] == [1] * 6
+    expert0 = head.classifiers[0](feats[0])
+    assert torch.allclose(predictions[0].pred_score,
+                          torch.softmax(expert0[0], 0))
+    # ... and one that always says "go on" uses all three.
+    with torch.no_grad():
+        head.router.fc.bias.fill_(10.0)
+    predictions = head.predict(feats)
+    assert [p.num_experts_used for p in predictions] == [3] * 6
+    assert torch.allclose(predictions[0].pred_score,
+                          torch.softmax(head(feats)[0], 0))
+
+
+def test_router_target():
+    router = MODELS.build(
+        dict(type='RIDERouter', num_experts=2, in_channels=2, top_k=2,
+             pos_weight=3.0))
+    with torch.no_grad():
+        router.fc.weight.zero_()
+        router.fc.bias.zero_()
+    # Expert 1 wrong, experts 1+2 right -> target 1; both right -> 0.
+    logits = torch.tensor([[[0.0, 1.0], [1.0, 0.0]],
+                           [[3.0, 0.0], [1.0, 0.0]]])
+    feats = [torch.ones(2, 2)]
+    loss = router.loss(logits, feats, torch.tensor([0, 0]))
+    # Router logit 0: BCE = 3 log 2 for the positive (pos_weight 3), log 2
+    # for the negative; mean 2 log 2.
+    assert float(loss) == pytest.approx(2 * math.log(2))
+    # Both samples negative (first expert right): log 2.
+    loss = router.loss(logits[:, 1:], [feats[0][1:]], torch.tensor([0]))
+    assert float(loss) == pytest.approx(math.log(2))
