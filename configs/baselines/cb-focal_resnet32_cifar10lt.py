@@ -1,22 +1,7 @@
-# Class-balanced focal loss (Cui et al., CVPR 2019): focal loss weighted by
-# the effective number of samples (beta 0.9999), ResNet-32 on CIFAR-10-LT
-# IF100, the BBN recipe of the CE baseline.
-_base_ = [
-    '../_base_/models/resnet32_cifar_ce.py',
-    '../_base_/datasets/cifar10lt_bs128.py',
-    '../_base_/schedules/cifar_bs128_200e_bbn.py',
-    '../_base_/default_runtime.py',
-]
-model = dict(
-    head=dict(
-        type='WeightedLinearClsHead',
-        num_classes=10, loss=dict(
-            type='SoftmaxFocalLoss',
-            gamma=1.0,
-            class_weighting='effective_number',
-            beta=0.9999)))
-custom_hooks = [
-    # Class priors from the training set; the epoch for DRW-style stages.
-    dict(type='TrainClassCountsHook'),
-    dict(type='EpochStateHook'),
-]
+# cb-focal_resnet32_cifar100lt.py on CIFAR-10-LT IF100.
+_base_ = ['./cb-focal_resnet32_cifar100lt.py']
+model = dict(head=dict(num_classes=10))
+data_preprocessor = dict(num_classes=10)
+train_dataloader = dict(dataset=dict(type='CIFAR10LT'))
+val_dataloader = dict(dataset=dict(type='CIFAR10LT'))
+test_dataloader = val_dataloader

@@ -1,14 +1,7 @@
-# LDAM-DRW (Cao et al., NeurIPS 2019), ResNet-32 with a cosine classifier
-# on CIFAR-10-LT IF100, its own 200-epoch recipe (DRW from epoch 160).
-_base_ = [
-    '../_base_/models/resnet32_cifar_ldam-drw.py',
-    '../_base_/datasets/cifar10lt_bs128.py',
-    '../_base_/schedules/cifar_bs128_200e_ldam.py',
-    '../_base_/default_runtime.py',
-]
+# ldam-drw_resnet32_cifar100lt.py on CIFAR-10-LT IF100.
+_base_ = ['./ldam-drw_resnet32_cifar100lt.py']
 model = dict(head=dict(num_classes=10))
-custom_hooks = [
-    # Class priors from the training set; the epoch for DRW-style stages.
-    dict(type='TrainClassCountsHook'),
-    dict(type='EpochStateHook'),
-]
+data_preprocessor = dict(num_classes=10)
+train_dataloader = dict(dataset=dict(type='CIFAR10LT'))
+val_dataloader = dict(dataset=dict(type='CIFAR10LT'))
+test_dataloader = val_dataloader
