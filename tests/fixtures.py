@@ -126,3 +126,16 @@ def make_phi0(folder: str, num_classes: int = 10, seed: int = 0):
     checkpoint = osp.join(folder, 'phi0.pth')
     torch.save(dict(state_dict=model.state_dict(), meta=dict()), checkpoint)
     return config_path, checkpoint
+
+
+def data_samples(labels, weights=None):
+    """mmpretrain data samples with labels and, optionally, the
+    ``sample_weight`` metainfo of DiffuLT's proxy."""
+    from mmpretrain.structures import DataSample
+    samples = []
+    for i, label in enumerate(labels):
+        sample = DataSample().set_gt_label(label)
+        if weights is not None:
+            sample.set_metainfo(dict(sample_weight=weights[i]))
+        samples.append(sample)
+    return samples

@@ -58,6 +58,40 @@ class CifarBasicBlock(nn.Module):
         return F.relu(out + self.shortcut(x))
 
 
+def make_stage(in_channels, out_channels, blocks, stride, shortcut='A'):
+    """``blocks`` basic blocks, the first one with ``stride``."""
+    layers = []
+    for j in range(blocks):
+        layers.append(
+            CifarBasicBlock(in_channels, out_channels, stride if j == 0 else 1,
+                            shortcut))
+        in_channels = out_channels
+    return nn.Sequential(*layers)
+
+
+#: Kaiming-normal convolutions, BN weights 1: the LDAM-DRW / RIDE init.
+CIFAR_RESNET_INIT = (dict(type='Kaiming', layer='Conv2d', mode='fan_in'),
+                     dict(type='Constant', val=1, layer='BatchNorm2d'))
+#: Basic blocks per stage of each depth (6n + 2).
+BLOCKS_PER_STAGE = {20: 3, 32: 5, 44: 7, 56: 9, 110: 18}
+
+
+def blocks_per_stage(name: str, depth: int) -> int:
+    """The blocks per stage of a CIFAR ResNet depth, or a clear error."""
+    if depth not in BLOCKS_PER_STAGE:
+        raise KeyError(f'{name}: invalid depth {depth}; choose one of '
+                       f'{sorted(BLOCKS_PER_STAGE)} (6n + 2).')
+    return BLOCKS_PER_STAGE[depth]
+
+
+def as_init_cfg(init_cfg):
+    """A dict init config (e.g. Pretrained) stays one; a sequence becomes a
+    list."""
+    if isinstance(init_cfg, dict) or not init_cfg:
+        return init_cfg or None
+    return list(init_cfg)
+
+
 @MODELS.register_module()
 class CifarResNet(BaseModule):
     """ResNet for 32x32 inputs: 3 stages of 16 / 32 / 64 channels.
@@ -85,7 +119,7 @@ class CifarResNet(BaseModule):
         init_cfg (dict, optional): mmengine init config. Defaults to
             Kaiming-normal for convs and constant 1 / 0 for BN.
     """
-    arch_settings = {20: 3, 32: 5, 44: 7, 56: 9, 110: 18}
+    arch_settings = BLOCKS_PER_STAGE
 
     def __init__(self,
                  depth: int = 32,
@@ -95,14 +129,9 @@ class CifarResNet(BaseModule):
                  out_indices: Sequence[int] = (2, ),
                  frozen_stages: int = -1,
                  channels_last: bool = False,
-                 init_cfg=(dict(type='Kaiming', layer='Conv2d', mode='fan_in'),
-                           dict(type='Constant', val=1, layer='BatchNorm2d'))):
-        # A dict (e.g. Pretrained) stays one; the default tuple becomes a list.
-        super().__init__(init_cfg=init_cfg if isinstance(init_cfg, dict)
-                         or not init_cfg else list(init_cfg))
-        if depth not in self.arch_settings:
-            raise KeyError(f'CifarResNet: invalid depth {depth}; choose one '
-                           f'of {sorted(self.arch_settings)} (6n + 2).')
+                 init_cfg=CIFAR_RESNET_INIT):
+        super().__init__(init_cfg=as_init_cfg(init_cfg))
+        blocks = blocks_per_stage('CifarResNet', depth)
         if shortcut not in ('A', 'B'):
             raise ValueError(
                 f"CifarResNet: shortcut must be 'A' or 'B', got {shortcut!r}")
@@ -114,7 +143,6 @@ class CifarResNet(BaseModule):
         self.out_indices = tuple(out_indices)
         self.frozen_stages = frozen_stages
         self.channels_last = channels_last
-        blocks = self.arch_settings[depth]
 
         self.conv1 = nn.Conv2d(
             in_channels, base_channels, 3, 1, 1, bias=False)
@@ -123,14 +151,10 @@ class CifarResNet(BaseModule):
         channels = base_channels
         for i in range(3):
             out_channels = base_channels * 2**i
-            stride = 1 if i == 0 else 2
-            layers = []
-            for j in range(blocks):
-                layers.append(
-                    CifarBasicBlock(channels, out_channels,
-                                    stride if j == 0 else 1, shortcut))
-                channels = out_channels
-            self.stages.append(nn.Sequential(*layers))
+            self.stages.append(
+                make_stage(channels, out_channels, blocks, 1 if i == 0 else 2,
+                           shortcut))
+            channels = out_channels
         self.out_channels = channels
         if channels_last:
             self.to(memory_format=torch.channels_last)

@@ -7,18 +7,8 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
-from .cifar_resnet import CifarBasicBlock, CifarResNet
-
-
-def make_stage(in_channels, out_channels, blocks, stride, shortcut):
-    """``blocks`` basic blocks, the first one with ``stride``."""
-    layers = []
-    for j in range(blocks):
-        layers.append(
-            CifarBasicBlock(in_channels, out_channels, stride if j == 0 else 1,
-                            shortcut))
-        in_channels = out_channels
-    return nn.Sequential(*layers)
+from .cifar_resnet import (CIFAR_RESNET_INIT, as_init_cfg, blocks_per_stage,
+                           make_stage)
 
 
 @MODELS.register_module()
@@ -53,17 +43,11 @@ class RIDEResNet(BaseModule):
                  expert_channels: Optional[tuple] = None,
                  shortcut: str = 'A',
                  channels_last: bool = False,
-                 init_cfg=(dict(type='Kaiming', layer='Conv2d', mode='fan_in'),
-                           dict(type='Constant', val=1, layer='BatchNorm2d'))):
-        # A dict (e.g. Pretrained) stays one; the default tuple becomes a list.
-        super().__init__(init_cfg=init_cfg if isinstance(init_cfg, dict)
-                         or not init_cfg else list(init_cfg))
-        if depth not in CifarResNet.arch_settings:
-            raise KeyError(f'RIDEResNet: invalid depth {depth}; choose one of'
-                           f' {sorted(CifarResNet.arch_settings)}.')
+                 init_cfg=CIFAR_RESNET_INIT):
+        super().__init__(init_cfg=as_init_cfg(init_cfg))
+        blocks = blocks_per_stage('RIDEResNet', depth)
         if num_experts < 1:
             raise ValueError('RIDEResNet: num_experts must be >= 1.')
-        blocks = CifarResNet.arch_settings[depth]
         if expert_channels is None:
             expert_channels = (24, 48) if reduce_dimension else (32, 64)
         self.num_experts = num_experts

@@ -7,8 +7,8 @@ import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
 
-from .cifar_resnet import CifarResNet
-from .ride_resnet import make_stage
+from .cifar_resnet import (CIFAR_RESNET_INIT, as_init_cfg, blocks_per_stage,
+                           make_stage)
 
 
 def strided_conv(in_channels, out_channels):
@@ -50,21 +50,15 @@ class SHIKEResNet(BaseModule):
                  fusion_stages: Sequence[int] = (0, 1, 0),
                  shortcut: str = 'B',
                  channels_last: bool = False,
-                 init_cfg=(dict(type='Kaiming', layer='Conv2d', mode='fan_in'),
-                           dict(type='Constant', val=1, layer='BatchNorm2d'))):
-        # A dict (e.g. Pretrained) stays one; the default tuple becomes a list.
-        super().__init__(init_cfg=init_cfg if isinstance(init_cfg, dict)
-                         or not init_cfg else list(init_cfg))
-        if depth not in CifarResNet.arch_settings:
-            raise KeyError(f'SHIKEResNet: invalid depth {depth}; choose one '
-                           f'of {sorted(CifarResNet.arch_settings)}.')
+                 init_cfg=CIFAR_RESNET_INIT):
+        super().__init__(init_cfg=as_init_cfg(init_cfg))
+        blocks = blocks_per_stage('SHIKEResNet', depth)
         if len(fusion_stages) != num_experts or \
                 not set(fusion_stages) <= {0, 1}:
             raise ValueError(
                 'SHIKEResNet: fusion_stages needs one entry (0 or 1) per '
                 f'expert, got {tuple(fusion_stages)} for {num_experts} '
                 'experts.')
-        blocks = CifarResNet.arch_settings[depth]
         self.num_experts = num_experts
         self.fusion_stages = tuple(fusion_stages)
         self.channels_last = channels_last

@@ -5,21 +5,11 @@ import math
 import pytest
 import torch
 from mmpretrain.registry import MODELS
-from mmpretrain.structures import DataSample
 
 import diffult_plugin  # noqa: F401
+from tests.fixtures import data_samples
 
 COUNTS = [90, 10]
-
-
-def _samples(labels, weights=None):
-    samples = []
-    for i, label in enumerate(labels):
-        s = DataSample().set_gt_label(label)
-        if weights is not None:
-            s.set_metainfo(dict(sample_weight=weights[i]))
-        samples.append(s)
-    return samples
 
 
 def _linear_head(**kwargs):
@@ -44,8 +34,8 @@ def test_posthoc_logit_adjustment():
     # Training is unaffected: the loss sees the raw logits.
     plain = _linear_head()
     assert torch.allclose(
-        head.loss((feat, ), _samples([0]))['loss'],
-        plain.loss((feat, ), _samples([0]))['loss'])
+        head.loss((feat, ), data_samples([0]))['loss'],
+        plain.loss((feat, ), data_samples([0]))['loss'])
 
 
 def test_tau_norm():
@@ -85,9 +75,9 @@ def test_weighted_heads_pass_sample_weights_to_long_tail_losses():
     head = _linear_head(
         loss=dict(type='BalancedSoftmaxLoss', class_counts=COUNTS))
     feat = torch.tensor([[1.0, 2.0], [0.5, 0.5]])
-    full = head.loss((feat, ), _samples([0, 1]))['loss']
-    weighted = head.loss((feat, ), _samples([0, 1], [1.0, 0.0]))['loss']
-    first = head.loss((feat[:1], ), _samples([0]))['loss']
+    full = head.loss((feat, ), data_samples([0, 1]))['loss']
+    weighted = head.loss((feat, ), data_samples([0, 1], [1.0, 0.0]))['loss']
+    first = head.loss((feat[:1], ), data_samples([0]))['loss']
     # Weight 0 removes the second sample; 'batch' normalisation halves.
     assert torch.allclose(weighted, first / 2)
     assert not torch.allclose(weighted, full)
@@ -109,14 +99,14 @@ def test_multi_expert_head_retraining_stage():
     labels = [0, 1, 2, 3, 0, 1]
     head.set_epoch(1)
     assert not head.in_retraining
-    head.loss(feats, _samples(labels))['loss'].backward()
+    head.loss(feats, data_samples(labels))['loss'].backward()
     assert head.classifiers[0].weight.grad is not None
     assert head.rt_classifiers[0].weight.grad is None
     head.zero_grad()
     head.set_epoch(2)
     assert head.in_retraining
     feats = tuple(torch.randn(6, 8, requires_grad=True) for _ in range(3))
-    head.loss(feats, _samples(labels))['loss'].backward()
+    head.loss(feats, data_samples(labels))['loss'].backward()
     assert head.classifiers[0].weight.grad is None
     assert head.rt_classifiers[0].weight.grad is not None
     assert feats[0].grad is None  # features are detached in stage 2
@@ -136,7 +126,7 @@ def test_multi_expert_head_router():
         loss=dict(type='RIDELoss', class_counts=[8, 4, 2, 1]),
         router=dict(type='RIDERouter', top_k=4), train_router=True)
     feats = tuple(torch.randn(6, 8) for _ in range(3))
-    losses = head.loss(feats, _samples([0, 1, 2, 3, 0, 1]))
+    losses = head.loss(feats, data_samples([0, 1, 2, 3, 0, 1]))
     assert set(losses) == {'loss_router'}
     losses['loss_router'].backward()
     assert head.router.fc.weight.grad is not None

@@ -4,19 +4,9 @@ import math
 import pytest
 import torch
 from mmpretrain.registry import MODELS
-from mmpretrain.structures import DataSample
 
 import diffult_plugin  # noqa: F401
-
-
-def _samples(labels, weights=None):
-    samples = []
-    for i, label in enumerate(labels):
-        s = DataSample().set_gt_label(label)
-        if weights is not None:
-            s.set_metainfo(dict(sample_weight=weights[i]))
-        samples.append(s)
-    return samples
+from tests.fixtures import data_samples
 
 
 def _head(**kwargs):
@@ -41,16 +31,16 @@ def test_weighted_loss_by_hand():
     batch = sum(w * l for w, l in zip(weights, losses)) / 3
     weight_sum = sum(w * l for w, l in zip(weights, losses)) / sum(weights)
 
-    got = _head().loss((feats, ), _samples(labels, weights))['loss']
+    got = _head().loss((feats, ), data_samples(labels, weights))['loss']
     assert float(got) == pytest.approx(batch, rel=1e-6)
     got = _head(sample_weight_norm='weight_sum').loss(
-        (feats, ), _samples(labels, weights))['loss']
+        (feats, ), data_samples(labels, weights))['loss']
     assert float(got) == pytest.approx(weight_sum, rel=1e-6)
     # No weights anywhere: plain mean CE.
-    got = _head().loss((feats, ), _samples(labels))['loss']
+    got = _head().loss((feats, ), data_samples(labels))['loss']
     assert float(got) == pytest.approx(sum(losses) / 3, rel=1e-6)
     # Only some samples weighted: the others count 1.
-    mixed = _samples(labels)
+    mixed = data_samples(labels)
     mixed[2].set_metainfo(dict(sample_weight=0.3))
     got = _head().loss((feats, ), mixed)['loss']
     assert float(got) == pytest.approx(
