@@ -23,6 +23,9 @@ param_scheduler = [
          begin=0, end=5)
 ]
 train_cfg = dict(by_epoch=True, max_epochs=5, val_interval=1)
+# Only the router gets gradients.
+model_wrapper_cfg = dict(
+    type='MMDistributedDataParallel', find_unused_parameters=True)
 custom_hooks = [
     dict(type='TrainClassCountsHook'),
     dict(type='EpochStateHook'),

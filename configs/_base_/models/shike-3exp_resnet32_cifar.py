@@ -22,3 +22,6 @@ model = dict(
         loss=dict(type='SHIKELoss', kd_weight=10.0, mutual_weight=1.0),
         retrain_epoch=180,
         retrain_loss=dict(type='BalancedSoftmaxLoss')))
+# Each stage leaves one classifier set without gradients.
+model_wrapper_cfg = dict(
+    type='MMDistributedDataParallel', find_unused_parameters=True)
