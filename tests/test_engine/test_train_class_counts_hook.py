@@ -38,3 +38,13 @@ def test_dataset_without_counts_is_refused():
     runner, _ = _runner(dict(classes=['a']), _Receiver())
     with pytest.raises(ValueError, match='class_counts'):
         TrainClassCountsHook().before_train(runner)
+
+
+def test_real_counts_of_a_proxy_on_request():
+    model = _Receiver()
+    runner, _ = _runner(
+        dict(class_counts=[5, 5, 5], real_class_counts=[5, 3, 1]), model)
+    TrainClassCountsHook(counts_key='real_class_counts').before_train(runner)
+    assert model.counts == [5, 3, 1]
+    TrainClassCountsHook().before_train(runner)
+    assert model.counts == [5, 5, 5]

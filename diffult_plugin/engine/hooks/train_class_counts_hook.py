@@ -17,17 +17,28 @@ class TrainClassCountsHook(Hook):
     checkpoint that has no counts, e.g. post-hoc logit adjustment of a plain
     CE model), modules still without counts get the evaluated dataset's
     ``metainfo['train_class_counts']``.
+
+    Args:
+        counts_key (str): The metainfo key to read. 'class_counts' (default)
+            is the data trained on; on a DiffuLT proxy, 'real_class_counts'
+            gives the real long-tailed counts instead, for methods whose
+            prior should describe the real imbalance (benchmarks/RESULTS.md,
+            DiffuLT + RIDE).
     """
     priority = 'VERY_HIGH'
 
+    def __init__(self, counts_key: str = 'class_counts'):
+        self.counts_key = counts_key
+
     def before_train(self, runner) -> None:
         dataset = runner.train_dataloader.dataset
-        counts = dataset.metainfo.get('class_counts')
+        counts = dataset.metainfo.get(self.counts_key)
         if counts is None:
             raise ValueError(
                 f'TrainClassCountsHook: {type(dataset).__name__} has no '
-                "metainfo['class_counts']; train on a long-tail dataset of "
-                'diffult_plugin (CIFAR100LT, LongTailDataset, ImageNetLT...).')
+                f"metainfo[{self.counts_key!r}]; train on a long-tail dataset"
+                ' of diffult_plugin (CIFAR100LT, LongTailDataset, '
+                "ImageNetLT...; 'real_class_counts' needs DiffuLTDataset).")
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
         receivers = [m for m in model.modules() if hasattr(m, 'set_class_counts')]
