@@ -183,9 +183,7 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
             cls_score, used = self.router.route(logits, feats)
         else:
             cls_score = logits.mean(0)
-        if self.posthoc_tau:
-            cls_score = cls_score - self.posthoc_tau * self.log_prior(
-                cls_score.size(1)).to(cls_score)
+        cls_score = self.posthoc_adjust(cls_score, self.posthoc_tau)
         predictions = self._get_predictions(cls_score, data_samples)
         if used is not None:
             for sample, n in zip(predictions, used.tolist()):

@@ -90,13 +90,7 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
             cls_score = pre_logits @ weight.t()
         else:
             cls_score = self.fc(pre_logits)
-        return self.adjust_posthoc(cls_score)
-
-    def adjust_posthoc(self, cls_score: torch.Tensor) -> torch.Tensor:
-        if self.posthoc_tau == 0:
-            return cls_score
-        return cls_score - self.posthoc_tau * self.log_prior(
-            cls_score.size(1)).to(cls_score)
+        return self.posthoc_adjust(cls_score, self.posthoc_tau)
 
     def predict(self, feats, data_samples=None):
         cls_score = self.test_logits(self.pre_logits(feats))

@@ -1,13 +1,12 @@
 """Balanced Softmax: cross-entropy on logits shifted by the log class
 counts."""
-import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_prior import LongTailLoss
+from .logit_adjusted_loss import LogitAdjustedLoss
 
 
 @MODELS.register_module()
-class BalancedSoftmaxLoss(LongTailLoss):
+class BalancedSoftmaxLoss(LogitAdjustedLoss):
     """``CE(z + log n, y)`` in training; plain logits at test time.
 
     `Balanced Meta-Softmax for Long-Tailed Visual Recognition
@@ -20,12 +19,7 @@ class BalancedSoftmaxLoss(LongTailLoss):
         **kwargs: ``LongTailLoss`` arguments.
     """
 
-    def forward(self, cls_score, label, weight=None, avg_factor=None,
-                reduction_override=None, **kwargs):
-        label = self.check_hard_labels(cls_score, label, type(self).__name__)
-        # log n and log pi differ by a constant, which softmax ignores.
-        shifted = cls_score + self.log_prior(cls_score.size(1)).to(cls_score)
-        per_sample = F.cross_entropy(shifted, label, reduction='none')
-        return self.reduce(per_sample, label, weight, avg_factor,
-                           self.class_weights(cls_score.size(1)),
-                           reduction_override)
+    def __init__(self, **kwargs):
+        # log n and log pi differ by a constant, which softmax ignores:
+        # Balanced Softmax is logit adjustment with tau = 1.
+        super().__init__(tau=1.0, **kwargs)

@@ -71,6 +71,15 @@ class ClassCountsMixin:
         counts = self.counts_or_raise(num_classes).clamp_min(1.0)
         return torch.log(counts / counts.sum())
 
+    def posthoc_adjust(self, cls_score: torch.Tensor,
+                       tau: float) -> torch.Tensor:
+        """Post-hoc logit adjustment ``z - tau log pi`` (Menon et al., ICLR
+        2021, Eq. 9); ``tau = 0`` leaves the scores as they are."""
+        if tau == 0:
+            return cls_score
+        return cls_score - tau * self.log_prior(cls_score.size(1)).to(
+            cls_score)
+
 
 class LongTailLoss(ClassCountsMixin, nn.Module):
     """Base of the long-tail classification losses.
@@ -131,6 +140,19 @@ class LongTailLoss(ClassCountsMixin, nn.Module):
             return None
         return effective_number_weights(
             self.counts_or_raise(num_classes), self.beta)
+
+    def per_sample_loss(self, cls_score: torch.Tensor,
+                        label: torch.Tensor) -> torch.Tensor:
+        """The unweighted loss of each sample; subclasses define it."""
+        raise NotImplementedError
+
+    def forward(self, cls_score, label, weight=None, avg_factor=None,
+                reduction_override=None, **kwargs):
+        label = self.check_hard_labels(cls_score, label, type(self).__name__)
+        return self.reduce(
+            self.per_sample_loss(cls_score, label), label, weight,
+            avg_factor, self.class_weights(cls_score.size(1)),
+            reduction_override)
 
     def reduce(self, per_sample: torch.Tensor, label: torch.Tensor,
                weight: Optional[torch.Tensor], avg_factor: Optional[float],

@@ -23,10 +23,5 @@ class ClassBalancedCrossEntropyLoss(LongTailLoss):
     def __init__(self, class_weighting='effective_number', **kwargs):
         super().__init__(class_weighting=class_weighting, **kwargs)
 
-    def forward(self, cls_score, label, weight=None, avg_factor=None,
-                reduction_override=None, **kwargs):
-        label = self.check_hard_labels(cls_score, label, type(self).__name__)
-        per_sample = F.cross_entropy(cls_score, label, reduction='none')
-        return self.reduce(per_sample, label, weight, avg_factor,
-                           self.class_weights(cls_score.size(1)),
-                           reduction_override)
+    def per_sample_loss(self, cls_score, label):
+        return F.cross_entropy(cls_score, label, reduction='none')

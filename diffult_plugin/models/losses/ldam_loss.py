@@ -12,6 +12,15 @@ def ldam_margins(counts: torch.Tensor, max_margin: float) -> torch.Tensor:
     return margins * (max_margin / margins.max())
 
 
+def ldam_margin_shift(cls_score: torch.Tensor, label: torch.Tensor,
+                      counts: torch.Tensor, max_margin: float,
+                      scale: float) -> torch.Tensor:
+    """``s * Delta_y e_y`` per sample: what LDAM subtracts from the logits."""
+    margins = scale * ldam_margins(counts, max_margin).to(cls_score)
+    one_hot = F.one_hot(label, cls_score.size(1)).to(cls_score)
+    return one_hot * margins[label][:, None]
+
+
 @MODELS.register_module()
 class LDAMLoss(LongTailLoss):
     """LDAM with optional deferred re-weighting (LDAM-DRW).
@@ -42,17 +51,10 @@ class LDAMLoss(LongTailLoss):
 
     def margin_logits(self, cls_score, label):
         """The logits with the true class's margin subtracted."""
-        margins = ldam_margins(
-            self.counts_or_raise(cls_score.size(1)), self.max_margin)
-        shift = (self.scale * margins.to(cls_score))[label]
-        one_hot = F.one_hot(label, cls_score.size(1)).to(cls_score)
-        return cls_score - one_hot * shift[:, None]
+        return cls_score - ldam_margin_shift(
+            cls_score, label, self.counts_or_raise(cls_score.size(1)),
+            self.max_margin, self.scale)
 
-    def forward(self, cls_score, label, weight=None, avg_factor=None,
-                reduction_override=None, **kwargs):
-        label = self.check_hard_labels(cls_score, label, type(self).__name__)
-        per_sample = F.cross_entropy(
+    def per_sample_loss(self, cls_score, label):
+        return F.cross_entropy(
             self.margin_logits(cls_score, label), label, reduction='none')
-        return self.reduce(per_sample, label, weight, avg_factor,
-                           self.class_weights(cls_score.size(1)),
-                           reduction_override)

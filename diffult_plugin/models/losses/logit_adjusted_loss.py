@@ -24,12 +24,7 @@ class LogitAdjustedLoss(LongTailLoss):
         super().__init__(**kwargs)
         self.tau = tau
 
-    def forward(self, cls_score, label, weight=None, avg_factor=None,
-                reduction_override=None, **kwargs):
-        label = self.check_hard_labels(cls_score, label, type(self).__name__)
+    def per_sample_loss(self, cls_score, label):
         shifted = cls_score + self.tau * self.log_prior(
             cls_score.size(1)).to(cls_score)
-        per_sample = F.cross_entropy(shifted, label, reduction='none')
-        return self.reduce(per_sample, label, weight, avg_factor,
-                           self.class_weights(cls_score.size(1)),
-                           reduction_override)
+        return F.cross_entropy(shifted, label, reduction='none')

@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
 from .class_prior import LongTailLoss
-from .ldam_loss import ldam_margins
+from .ldam_loss import ldam_margin_shift
 
 
 @MODELS.register_module()
@@ -72,10 +72,9 @@ class RIDELoss(LongTailLoss):
                              ' use it in MultiExpertClsHead.')
         num_classes = expert_logits.size(2)
         label = self.check_hard_labels(expert_logits[0], label, 'RIDELoss')
-        margins = self.scale * ldam_margins(
-            self.counts_or_raise(num_classes), self.max_margin)
-        margin_shift = F.one_hot(label, num_classes).to(expert_logits) * \
-            margins.to(expert_logits)[label][:, None]
+        margin_shift = ldam_margin_shift(
+            expert_logits[0], label, self.counts_or_raise(num_classes),
+            self.max_margin, self.scale)
         class_weights = self.class_weights(num_classes)
         temperature = self.temperatures(num_classes)
         if torch.is_tensor(temperature):

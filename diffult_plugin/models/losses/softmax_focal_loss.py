@@ -31,11 +31,6 @@ class SoftmaxFocalLoss(LongTailLoss):
                              f'{gamma}.')
         self.gamma = gamma
 
-    def forward(self, cls_score, label, weight=None, avg_factor=None,
-                reduction_override=None, **kwargs):
-        label = self.check_hard_labels(cls_score, label, type(self).__name__)
+    def per_sample_loss(self, cls_score, label):
         log_p = F.log_softmax(cls_score, dim=1).gather(1, label[:, None])[:, 0]
-        per_sample = -torch.pow(1.0 - log_p.exp(), self.gamma) * log_p
-        return self.reduce(per_sample, label, weight, avg_factor,
-                           self.class_weights(cls_score.size(1)),
-                           reduction_override)
+        return -torch.pow(1.0 - log_p.exp(), self.gamma) * log_p
