@@ -205,3 +205,31 @@ def test_diffult_combination_on_the_oracle_proxy(method, cifar_root, tmp_path,
     assert len(dataset) > dataset.num_real
     head = runner.model.head
     assert head.loss_module.class_counts.tolist() == [20] * 10
+
+
+def test_aglu_se_with_mixup_and_the_iif_correction(cifar_root, tmp_path,
+                                                   monkeypatch):
+    cfg = _config('baselines/aglu-se_resnet32_cifar10lt.py', cifar_root,
+                  tmp_path, monkeypatch)
+    runner = _train(cfg)
+    assert runner.model.data_preprocessor.batch_augments is not None
+    first, final = (_state(tmp_path / 'epoch_1.pth'),
+                    _state(tmp_path / 'epoch_2.pth'))
+    # The activations' lambda and kappa learn.
+    assert _changed(first, final, 'backbone.stages.0.0.act1.')
+    assert _changed(first, final, 'backbone.stages.2.4.se.gate.')
+    head = runner.model.head
+    counts = runner.train_dataloader.dataset.metainfo['class_counts']
+    assert head.class_counts.tolist() == list(counts)
+    assert head.posthoc_type == 'iif'
+
+
+def test_diffult_aglu_se_trains_without_mixup(cifar_root, tmp_path,
+                                              monkeypatch):
+    cfg = _config('diffult+aglu-se_resnet32_cifar10lt.py', cifar_root,
+                  tmp_path, monkeypatch)
+    cfg.custom_hooks[0] = dict(
+        type='DiffuLTSynthesisHook', oracle=True, filter=None)
+    runner = _train(cfg)
+    assert runner.model.data_preprocessor.batch_augments is None
+    assert runner.model.head.class_counts.tolist() == [20] * 10

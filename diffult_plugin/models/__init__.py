@@ -1,3 +1,4 @@
+from .utils import *  # noqa: F401,F403
 from .backbones import *  # noqa: F401,F403
 from .diffusion import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403

@@ -1,12 +1,17 @@
 """The classic CIFAR ResNet of He et al. (2016), as used by the long-tail
 literature (LDAM-DRW, BBN, RIDE, DiffuLT)."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from mmengine.model import BaseModule
 from mmpretrain.registry import MODELS
+
+from ..utils import build_activation
+
+#: The activation of the classic CIFAR ResNet.
+RELU = dict(type='ReLU')
 
 
 class _ZeroPadShortcut(nn.Module):
@@ -34,15 +39,27 @@ class CifarBasicBlock(nn.Module):
         stride (int): Stride of the first conv. Defaults to 1.
         shortcut (str): 'A' (zero padding) or 'B' (1x1 conv + BN) when the
             shape changes. Defaults to 'A'.
+        act_cfg (dict): Both activations (each block gets its own modules,
+            so learnable activations such as AGLU have per-site
+            parameters). Defaults to ReLU.
+        se_cfg (dict, optional): ``SqueezeExcitation`` arguments (without
+            ``channels``); applied to the residual branch before the
+            addition, as in SE-ResNet. Defaults to None (no SE).
     """
 
-    def __init__(self, in_channels, out_channels, stride=1, shortcut='A'):
+    def __init__(self, in_channels, out_channels, stride=1, shortcut='A',
+                 act_cfg=RELU, se_cfg=None):
         super().__init__()
         self.conv1 = nn.Conv2d(
             in_channels, out_channels, 3, stride, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(out_channels)
         self.conv2 = nn.Conv2d(out_channels, out_channels, 3, 1, 1, bias=False)
         self.bn2 = nn.BatchNorm2d(out_channels)
+        self.act1 = build_activation(act_cfg)
+        self.act2 = build_activation(act_cfg)
+        self.se = MODELS.build(
+            dict(type='SqueezeExcitation', channels=out_channels, **se_cfg)
+        ) if se_cfg is not None else None
         if stride == 1 and in_channels == out_channels:
             self.shortcut = nn.Identity()
         elif shortcut == 'A':
@@ -53,18 +70,21 @@ class CifarBasicBlock(nn.Module):
                 nn.BatchNorm2d(out_channels))
 
     def forward(self, x):
-        out = F.relu(self.bn1(self.conv1(x)))
+        out = self.act1(self.bn1(self.conv1(x)))
         out = self.bn2(self.conv2(out))
-        return F.relu(out + self.shortcut(x))
+        if self.se is not None:
+            out = self.se(out)
+        return self.act2(out + self.shortcut(x))
 
 
-def make_stage(in_channels, out_channels, blocks, stride, shortcut='A'):
+def make_stage(in_channels, out_channels, blocks, stride, shortcut='A',
+               act_cfg=RELU, se_cfg=None):
     """``blocks`` basic blocks, the first one with ``stride``."""
     layers = []
     for j in range(blocks):
         layers.append(
             CifarBasicBlock(in_channels, out_channels, stride if j == 0 else 1,
-                            shortcut))
+                            shortcut, act_cfg, se_cfg))
         in_channels = out_channels
     return nn.Sequential(*layers)
 
@@ -116,6 +136,11 @@ class CifarResNet(BaseModule):
             -1 freezes nothing. Defaults to -1.
         channels_last (bool): Run convolutions in NHWC memory layout, which
             is faster on some CPUs (see benchmarks/). Defaults to False.
+        act_cfg (dict): Activation of the stem and of every block, e.g.
+            ``dict(type='AGLU')`` for the APA paper's networks. Defaults to
+            ReLU.
+        se_cfg (dict, optional): ``SqueezeExcitation`` arguments for every
+            block (an SE-ResNet); None for the plain network.
         init_cfg (dict, optional): mmengine init config. Defaults to
             Kaiming-normal for convs and constant 1 / 0 for BN.
     """
@@ -129,6 +154,8 @@ class CifarResNet(BaseModule):
                  out_indices: Sequence[int] = (2, ),
                  frozen_stages: int = -1,
                  channels_last: bool = False,
+                 act_cfg: dict = RELU,
+                 se_cfg: Optional[dict] = None,
                  init_cfg=CIFAR_RESNET_INIT):
         super().__init__(init_cfg=as_init_cfg(init_cfg))
         blocks = blocks_per_stage('CifarResNet', depth)
@@ -147,13 +174,14 @@ class CifarResNet(BaseModule):
         self.conv1 = nn.Conv2d(
             in_channels, base_channels, 3, 1, 1, bias=False)
         self.bn1 = nn.BatchNorm2d(base_channels)
+        self.act1 = build_activation(act_cfg)
         self.stages = nn.ModuleList()
         channels = base_channels
         for i in range(3):
             out_channels = base_channels * 2**i
             self.stages.append(
                 make_stage(channels, out_channels, blocks, 1 if i == 0 else 2,
-                           shortcut))
+                           shortcut, act_cfg, se_cfg))
             channels = out_channels
         self.out_channels = channels
         if channels_last:
@@ -163,7 +191,7 @@ class CifarResNet(BaseModule):
     def _freeze_stages(self):
         if self.frozen_stages < 0:
             return
-        frozen = [self.conv1, self.bn1] + list(
+        frozen = [self.conv1, self.bn1, self.act1] + list(
             self.stages[:self.frozen_stages])
         for module in frozen:
             module.eval()
@@ -173,7 +201,7 @@ class CifarResNet(BaseModule):
     def forward(self, x):
         if self.channels_last:
             x = x.contiguous(memory_format=torch.channels_last)
-        x = F.relu(self.bn1(self.conv1(x)))
+        x = self.act1(self.bn1(self.conv1(x)))
         outs = []
         for i, stage in enumerate(self.stages):
             x = stage(x)

@@ -5,7 +5,7 @@ import torch
 from mmpretrain.models.heads import LinearClsHead
 from mmpretrain.registry import MODELS
 
-from ..losses.class_prior import ClassCountsMixin
+from ..losses.class_prior import ClassCountsMixin, check_posthoc_kind
 from .sample_weights import sample_weights_of, weighted_average_factor
 
 
@@ -37,6 +37,9 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
             'batch'.
         posthoc_tau (float): tau of the post-hoc logit adjustment; 0 turns
             it off. Defaults to 0.
+        posthoc_type (str): 'logit_adjust' (``- tau log pi_c``) or 'iif'
+            (``+ tau log((N - n_c) / n_c)``, the APA / AGLU code's test-time
+            correction). Defaults to 'logit_adjust'.
         tau_norm (float, optional): tau of tau-normalisation; None turns it
             off. Defaults to None.
         class_counts (Sequence[int], optional): Fixed training class counts
@@ -48,6 +51,7 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
                  *args,
                  sample_weight_norm: str = 'batch',
                  posthoc_tau: float = 0.0,
+                 posthoc_type: str = 'logit_adjust',
                  tau_norm: Optional[float] = None,
                  class_counts=None,
                  **kwargs):
@@ -55,6 +59,7 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
         weighted_average_factor(None, 1, sample_weight_norm)  # validates
         self.sample_weight_norm = sample_weight_norm
         self.posthoc_tau = float(posthoc_tau)
+        self.posthoc_type = check_posthoc_kind(posthoc_type)
         self.tau_norm = tau_norm
         self._init_class_counts(class_counts)
 
@@ -90,7 +95,8 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
             cls_score = pre_logits @ weight.t()
         else:
             cls_score = self.fc(pre_logits)
-        return self.posthoc_adjust(cls_score, self.posthoc_tau)
+        return self.posthoc_adjust(cls_score, self.posthoc_tau,
+                                   self.posthoc_type)
 
     def predict(self, feats, data_samples=None):
         cls_score = self.test_logits(self.pre_logits(feats))

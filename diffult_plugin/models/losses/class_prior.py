@@ -71,14 +71,37 @@ class ClassCountsMixin:
         counts = self.counts_or_raise(num_classes).clamp_min(1.0)
         return torch.log(counts / counts.sum())
 
-    def posthoc_adjust(self, cls_score: torch.Tensor,
-                       tau: float) -> torch.Tensor:
-        """Post-hoc logit adjustment ``z - tau log pi`` (Menon et al., ICLR
-        2021, Eq. 9); ``tau = 0`` leaves the scores as they are."""
+    def posthoc_adjust(self, cls_score: torch.Tensor, tau: float,
+                       kind: str = 'logit_adjust') -> torch.Tensor:
+        """Test-time prior correction of the logits; ``tau = 0`` leaves them
+        as they are.
+
+        'logit_adjust': ``z - tau log pi_c`` (Menon et al., ICLR 2021,
+        Eq. 9). 'iif': ``z + tau log((N - n_c) / n_c)``, the inverse image
+        frequency of the APA / AGLU code (Alexandridis et al., ECCV 2024),
+        which also rewards a class for how many images the others have.
+        """
+        check_posthoc_kind(kind)
         if tau == 0:
             return cls_score
-        return cls_score - tau * self.log_prior(cls_score.size(1)).to(
-            cls_score)
+        num_classes = cls_score.size(1)
+        if kind == 'logit_adjust':
+            return cls_score - tau * self.log_prior(num_classes).to(cls_score)
+        counts = self.counts_or_raise(num_classes)
+        # An empty class counts as 1 image, as in log_prior.
+        iif = torch.log((counts.sum() - counts).clamp_min(1.0) /
+                        counts.clamp_min(1.0))
+        return cls_score + tau * iif.to(cls_score)
+
+
+POSTHOC_KINDS = ('logit_adjust', 'iif')
+
+
+def check_posthoc_kind(kind: str) -> str:
+    if kind not in POSTHOC_KINDS:
+        raise ValueError(f'posthoc_type must be one of {POSTHOC_KINDS}, got '
+                         f'{kind!r}.')
+    return kind
 
 
 class LongTailLoss(ClassCountsMixin, nn.Module):

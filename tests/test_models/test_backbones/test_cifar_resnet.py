@@ -83,3 +83,22 @@ def test_bad_settings():
         CifarResNet(shortcut='C')
     with pytest.raises(ValueError, match='out_indices'):
         CifarResNet(out_indices=(3, ))
+
+
+def test_aglu_se_resnet32_adds_only_the_activation_and_se_parameters():
+    plain = CifarResNet(depth=32)
+    se_cfg = dict(ratio=4, gate_cfg=dict(type='APA'), layer_norm=True,
+                  dropout=0.1)
+    model = CifarResNet(depth=32, act_cfg=dict(type='AGLU'), se_cfg=se_cfg)
+    # 31 AGLU sites (stem + 2 per block) and 15 APA gates, 2 scalars each;
+    # an SE block on c channels: LayerNorm 2c, c -> c/4 -> c linears.
+    se = sum(5 * (2 * c + c * (c // 4) + c // 4 + (c // 4) * c + c)
+             for c in (16, 32, 64))
+    assert _params(model) == _params(plain) + 2 * (31 + 15) + se
+    assert model(torch.randn(2, 3, 32, 32))[0].shape == (2, 64, 8, 8)
+    # The default network's weights keep their names (ReLU has none), so
+    # checkpoints of the plain ResNet still load.
+    assert set(plain.state_dict()) == set(CifarResNet(depth=32).state_dict())
+    activations = [m for m in model.modules() if type(m).__name__ == 'AGLU']
+    assert len(activations) == 31
+    assert len({id(m.lambda_) for m in activations}) == 31

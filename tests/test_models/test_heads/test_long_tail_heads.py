@@ -167,3 +167,19 @@ def test_router_target():
     # Both samples negative (first expert right): log 2.
     loss = router.loss(logits[:, 1:], [feats[0][1:]], torch.tensor([0]))
     assert float(loss) == pytest.approx(math.log(2))
+
+
+def test_posthoc_inverse_image_frequency():
+    head = MODELS.build(
+        dict(type='CosineClsHead', num_classes=3, in_channels=4, scale=16.0,
+             posthoc_tau=1.0, posthoc_type='iif', class_counts=[8, 2, 0]))
+    scores = torch.zeros(1, 3)
+    # log((N - n_c) / n_c) with N = 10 and the empty class counted as 1.
+    expected = [math.log(2 / 8), math.log(8 / 2), math.log(10 / 1)]
+    assert torch.allclose(
+        head.posthoc_adjust(scores, 1.0, 'iif'),
+        torch.tensor([expected]), atol=1e-6)
+    assert torch.equal(head.posthoc_adjust(scores, 0.0, 'iif'), scores)
+    with pytest.raises(ValueError, match='posthoc_type'):
+        MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=4,
+                          posthoc_type='iff'))

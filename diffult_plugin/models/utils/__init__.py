@@ -1,0 +1,4 @@
+from .adaptive_parametric_activation import AGLU, APA, apa, build_activation
+from .squeeze_excitation import SqueezeExcitation
+
+__all__ = ['APA', 'AGLU', 'apa', 'build_activation', 'SqueezeExcitation']
