@@ -1,5 +1,6 @@
 """A wrapper that makes any mmpretrain dataset long-tailed."""
 import copy
+import os.path as osp
 from typing import Optional, Sequence, Union
 
 import numpy as np
@@ -15,6 +16,24 @@ def labels_of(dataset) -> np.ndarray:
         return np.asarray(dataset.get_gt_labels(), dtype=np.int64)
     return np.asarray([dataset.get_cat_ids(i)[0] for i in range(len(dataset))],
                       dtype=np.int64)
+
+
+def _check_image_folder(cfg: dict) -> None:
+    """A missing image folder of a ``CustomDataset`` gets an error that says
+    how to point the configs at the data (mmpretrain only reports a
+    ``FileNotFoundError`` from deep inside ``os.scandir``)."""
+    if cfg.get('type') != 'CustomDataset' or cfg.get('ann_file'):
+        return
+    prefix = cfg.get('data_prefix', '')
+    if isinstance(prefix, dict):
+        prefix = prefix.get('img_path', prefix.get('img', ''))
+    folder = osp.join(cfg.get('data_root', ''), prefix)
+    if not osp.isdir(folder):
+        raise FileNotFoundError(
+            f'LongTailDataset: image folder {folder!r} does not exist. '
+            'Point data_root at a folder-per-class tree, e.g. for the '
+            'CIFAR-10 JPEGs: tar -xzf ../shared/data/cifar10-jpg.tar.gz -C '
+            '<dir> and export DIFFULT_CIFAR10_JPG=<dir>/cifar10-jpg.')
 
 
 @DATASETS.register_module()
@@ -54,8 +73,10 @@ class LongTailDataset:
                  seed: Optional[int] = 0,
                  n_max: Optional[int] = None,
                  class_counts_from: Union[dict, object, None] = None):
-        self.dataset = DATASETS.build(dataset) if isinstance(dataset,
-                                                             dict) else dataset
+        if isinstance(dataset, dict):
+            _check_image_folder(dataset)
+            dataset = DATASETS.build(dataset)
+        self.dataset = dataset
         self.imbalance_factor = imbalance_factor
         self.imbalance_type = imbalance_type
         self.seed = seed

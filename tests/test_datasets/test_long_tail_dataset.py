@@ -70,3 +70,12 @@ def test_bad_imbalance_factor(folders):
                 type='LongTailDataset',
                 dataset=_folder(folders, 'train'),
                 imbalance_factor=0.5))
+
+
+def test_missing_image_folder_says_how_to_set_the_data_root(tmp_path):
+    with pytest.raises(FileNotFoundError, match='DIFFULT_CIFAR10_JPG'):
+        DATASETS.build(
+            dict(type='LongTailDataset',
+                 dataset=dict(type='CustomDataset',
+                              data_root=str(tmp_path / 'nowhere'),
+                              data_prefix='train')))
