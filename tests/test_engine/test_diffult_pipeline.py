@@ -156,3 +156,37 @@ def test_killed_synthesis_continues_to_the_same_bank(pipeline, tmp_path,
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     assert _bytes_of(two) == _bytes_of(reference)
+
+
+def test_optimal_transport_filter_builds_a_bank(pipeline, tmp_path):
+    config, work_dir, _, base = pipeline
+    folder = osp.dirname(config)
+    ot_config = tmp_path / 'diffult_ot.py'
+    ot_config.write_text(f'''_base_ = [{config!r}]
+custom_hooks = [
+    dict(type='DiffuLTSynthesisHook',
+         phi0_config={osp.join(folder, 'phi0.py')!r},
+         generator_config={osp.join(folder, 'generator.py')!r},
+         sampler='ddim', num_steps=2, sample_batch_size=16, shard_size=8,
+         filter=dict(type='OptimalTransportFilter', rho=0.9)),
+    dict(type='TrainClassCountsHook'),
+]
+''')
+    phi0, generator = _checkpoints(work_dir)
+    bank = str(tmp_path / 'bank')
+    _run(['tools/synthesize.py', str(ot_config), '--work-dir',
+          str(tmp_path / 'out'), '--phi0-checkpoint', phi0,
+          '--generator-checkpoint', generator, '--bank-dir', bank],
+         str(base / 'cifar'))
+    manifest = json.load(open(osp.join(bank, 'manifest.json')))
+    categories = {}
+    for stats in manifest['classes']:
+        for name, count in stats['categories'].items():
+            categories[name] = categories.get(name, 0) + count
+        assert stats['accepted'] == stats['categories'].get('agree', 0)
+    assert set(categories) <= {'agree', 'disagree', 'rejected'}
+    assert sum(categories.values()) >= 122
+    assert manifest['fingerprint']['filter']['type'] == \
+        'OptimalTransportFilter'
+    # Each shard's phi0 logits stay beside it (the round was judged whole).
+    assert glob.glob(osp.join(bank, 'shards', '*.logits.npy'))

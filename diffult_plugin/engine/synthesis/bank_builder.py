@@ -25,6 +25,8 @@ from diffult_plugin.utils.atomic_io import (atomic_write_bytes,
                                             sha256_bytes, sha256_file)
 from .sources import shard_seed
 
+#: Suffix of the phi0 logits a joint filter keeps next to a shard.
+LOGITS = '.logits.npy'
 #: Lowest acceptance rate assumed when planning the next round.
 MIN_RATE = 0.05
 
@@ -123,7 +125,18 @@ class BankBuilder:
         images = np.ascontiguousarray(
             self.source.generate(label, request['count'], seed,
                                  request['offset']), dtype=np.uint8)
-        if self.filter is not None and len(images):
+        data = npy_bytes(images)
+        name = shard_name(label, request['shard'])
+        folder = osp.join(self.bank_dir, SHARDS)
+        pending = {}
+        if self._joint and len(images):
+            # Judged with the whole round (_judge_round); keep the logits.
+            logits = npy_bytes(self.filter.pool_logits(images))
+            atomic_write_bytes(osp.join(folder, name + LOGITS), logits)
+            pending = dict(logits_sha256=sha256_bytes(logits))
+            scores = categories = keep = None
+            lower_is_better = self.filter.lower_is_better
+        elif self.filter is not None and len(images):
             verdict = self.filter.score_batch(images, [label] * len(images))
             scores = [float(s) for s in verdict['score']]
             categories = list(verdict['category'])
@@ -134,9 +147,6 @@ class BankBuilder:
             categories = ['unfiltered'] * len(images)
             keep = [True] * len(images)
             lower_is_better = True
-        data = npy_bytes(images)
-        name = shard_name(label, request['shard'])
-        folder = osp.join(self.bank_dir, SHARDS)
         # Images first, record second: a record names complete images only.
         atomic_write_bytes(osp.join(folder, name + '.npy'), data)
         atomic_write_json(
@@ -151,9 +161,53 @@ class BankBuilder:
                  score=scores,
                  category=categories,
                  keep=keep,
-                 lower_is_better=lower_is_better))
+                 lower_is_better=lower_is_better,
+                 **pending))
         if self.on_shard is not None:
             self.on_shard(len(images))
+
+    # ------------------------------------------------------------ joint
+    @property
+    def _joint(self) -> bool:
+        return self.filter is not None and getattr(self.filter, 'joint',
+                                                   False)
+
+    def _judge_round(self, requests: list) -> None:
+        """Verdicts of a joint filter for every candidate of a round, from
+        the logits its shards stored. Deterministic, so a resumed run that
+        finds some records judged and others not judges the round again and
+        writes the same verdicts."""
+        folder = osp.join(self.bank_dir, SHARDS)
+        names = [shard_name(r['label'], r['shard']) for r in requests]
+        records = [verify_shard(self.bank_dir, name) for name in names]
+        if all(r is not None and r['keep'] is not None for r in records):
+            return
+        logits, labels = [], []
+        for name, record in zip(names, records):
+            if record is None:
+                raise RuntimeError(f'shard {name} is missing after its round '
+                                   '(did a rank fail?); run the same '
+                                   'command again.')
+            if record['num_images'] == 0:
+                continue
+            path = osp.join(folder, name + LOGITS)
+            if not osp.isfile(path) or \
+                    sha256_file(path) != record.get('logits_sha256'):
+                raise RuntimeError(
+                    f'{path} is missing or does not match its shard record; '
+                    f'delete {osp.join(folder, name)}.* and run again.')
+            logits.append(np.load(path, allow_pickle=False))
+            labels += [record['label']] * record['num_images']
+        verdict = self.filter.judge_pool(np.concatenate(logits), labels)
+        start = 0
+        for name, record in zip(names, records):
+            stop = start + record['num_images']
+            record.update(
+                score=[float(s) for s in verdict['score'][start:stop]],
+                category=list(verdict['category'][start:stop]),
+                keep=[bool(k) for k in verdict['keep'][start:stop]])
+            atomic_write_json(osp.join(folder, name + '.json'), record)
+            start = stop
 
     # ------------------------------------------------------------ build
     def build(self) -> SyntheticBank:
@@ -209,6 +263,10 @@ class BankBuilder:
             for request in todo:
                 self._make_shard(request)
             barrier()
+            if self._joint:
+                if self.rank == 0:
+                    self._judge_round(requests)
+                barrier()
             for request in requests:
                 name = shard_name(request['label'], request['shard'])
                 record = verify_shard(self.bank_dir, name)

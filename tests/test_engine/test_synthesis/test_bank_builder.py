@@ -1,5 +1,6 @@
 """BankBuilder with a seeded numpy source and a threshold filter: planning,
 bounded tries, resume after a kill, corrupted shards, fingerprints."""
+import json
 import os
 import os.path as osp
 
@@ -8,6 +9,7 @@ import pytest
 
 from diffult_plugin.datasets.synthetic_bank import (BankMismatchError,
                                                     SyntheticBank, shard_name)
+from diffult_plugin.datasets.transforms import OptimalTransportFilter
 from diffult_plugin.engine.synthesis.bank_builder import BankBuilder
 
 
@@ -161,3 +163,52 @@ def test_bad_settings_are_refused(tmp_path):
         _builder(str(tmp_path), shard_size=0)
     with pytest.raises(ValueError, match='max_tries'):
         _builder(str(tmp_path), max_tries=0.5)
+
+
+class ChannelLogitsOT(OptimalTransportFilter):
+    """The OT filter with 'phi0' replaced by the mean of each colour channel
+    (3 classes), so the test needs no network."""
+
+    def pool_logits(self, images):
+        return (images.reshape(len(images), -1, 3).mean(1) / 16).astype(
+            np.float32)
+
+
+def _joint_builder(bank_dir, source=None):
+    return BankBuilder(bank_dir, [6, 5, 9], source or NoiseSource(),
+                       ChannelLogitsOT(rho=0.8), seed=3, shard_size=4,
+                       dataset_fingerprint=dict(labels='x'))
+
+
+def test_joint_filter_judges_each_round_and_resumes_identically(tmp_path):
+    reference = str(tmp_path / 'reference')
+    bank = _joint_builder(reference).build()
+    assert bank.labels().tolist() == [0] * 6 + [1] * 5 + [2] * 9
+    stats = {c['label']: c for c in bank.manifest['classes']}
+    for label, slots in enumerate([6, 5, 9]):
+        categories = stats[label]['categories']
+        assert set(categories) <= {'agree', 'disagree', 'rejected'}
+        assert stats[label]['accepted'] == categories.get('agree', 0)
+    assert any(c['filled_with_accepted'] for c in stats.values())
+    # Noise images: the transport rejects or re-assigns a share of them.
+    assert sum(c['generated'] for c in stats.values()) > 20
+
+    # Killed after a round's shards were written, before its verdicts:
+    # the records are pending again and some later shards are gone.
+    resumed = str(tmp_path / 'resumed')
+    _joint_builder(resumed).build()
+    os.remove(osp.join(resumed, 'manifest.json'))
+    shards = osp.join(resumed, 'shards')
+    records = sorted(n for n in os.listdir(shards) if n.endswith('.json'))
+    for name in records[::2]:
+        path = osp.join(shards, name)
+        with open(path) as f:
+            record = json.load(f)
+        record.update(score=None, category=None, keep=None)
+        with open(path, 'w') as f:
+            json.dump(record, f)
+    os.remove(osp.join(shards, records[-1]))
+    source = NoiseSource()
+    _joint_builder(resumed, source=source).build()
+    assert len(source.calls) == 1  # only the deleted shard
+    assert _bytes_of(resumed) == _bytes_of(reference)
