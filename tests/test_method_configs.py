@@ -190,7 +190,7 @@ def test_shike_two_stages(cifar_root, tmp_path, monkeypatch):
     assert _changed(first, final, 'head.rt_classifiers.')
 
 
-@pytest.mark.parametrize('method', ['ride', 'shike'])
+@pytest.mark.parametrize('method', ['ride', 'shike', 'mdcs'])
 def test_diffult_combination_on_the_oracle_proxy(method, cifar_root, tmp_path,
                                                  monkeypatch):
     cfg = _config(f'diffult+{method}_resnet32_cifar10lt.py', cifar_root,
@@ -233,3 +233,16 @@ def test_diffult_aglu_se_trains_without_mixup(cifar_root, tmp_path,
     runner = _train(cfg)
     assert runner.model.data_preprocessor.batch_augments is None
     assert runner.model.head.class_counts.tolist() == [20] * 10
+
+
+def test_mdcs_two_views(cifar_root, tmp_path, monkeypatch):
+    cfg = _config('baselines/mdcs_resnet32_cifar10lt.py', cifar_root,
+                  tmp_path, monkeypatch)
+    cfg.model.head.loss.consistency_warmup = 1
+    runner = _train(cfg)
+    loss = runner.model.head.loss_module
+    assert loss.epoch == 1 and loss.consistency_factor() == 0.6
+    assert type(runner.model.data_preprocessor).__name__ == \
+        'MultiViewClsDataPreprocessor'
+    assert _changed(_state(tmp_path / 'epoch_1.pth'),
+                    _state(tmp_path / 'epoch_2.pth'), 'backbone.')

@@ -4,6 +4,7 @@ from .class_prior import (ClassCountsMixin, LongTailLoss,
 from .cross_entropy_lt_loss import ClassBalancedCrossEntropyLoss
 from .ldam_loss import LDAMLoss, ldam_margins
 from .logit_adjusted_loss import LogitAdjustedLoss
+from .mdcs_loss import MDCSLoss
 from .ride_loss import RIDELoss
 from .shike_loss import SHIKELoss
 from .softmax_focal_loss import SoftmaxFocalLoss
@@ -12,5 +13,5 @@ __all__ = [
     'LongTailLoss', 'ClassCountsMixin', 'effective_number_weights',
     'ClassBalancedCrossEntropyLoss', 'BalancedSoftmaxLoss',
     'LogitAdjustedLoss', 'SoftmaxFocalLoss', 'LDAMLoss', 'ldam_margins',
-    'RIDELoss', 'SHIKELoss'
+    'RIDELoss', 'SHIKELoss', 'MDCSLoss'
 ]

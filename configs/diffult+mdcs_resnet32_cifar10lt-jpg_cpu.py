@@ -1,0 +1,21 @@
+# DiffuLT + MDCS, 3 experts, on the CPU protocol (real CIFAR-10-LT JPEGs,
+# 2 cores): the proxy of diffult_resnet32_cifar10lt-jpg_cpu.py and
+# baselines/mdcs_resnet32_cifar10lt-jpg_cpu-20e.py.
+_base_ = [
+    './baselines/mdcs_resnet32_cifar10lt-jpg_cpu-20e.py',
+    './_base_/diffult/cifar10lt-jpg_cpu.py',
+]
+
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='DiffuLTDataset',
+        dataset={{_base_.train_dataloader.dataset}},
+        target={{_base_.diffult_target}},
+        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+
+custom_hooks = [
+    {{_base_.diffult_synthesis}},
+    dict(type='TrainClassCountsHook'),
+    dict(type='EpochStateHook'),
+]
