@@ -246,3 +246,30 @@ def test_mdcs_two_views(cifar_root, tmp_path, monkeypatch):
         'MultiViewClsDataPreprocessor'
     assert _changed(_state(tmp_path / 'epoch_1.pth'),
                     _state(tmp_path / 'epoch_2.pth'), 'backbone.')
+
+
+@pytest.mark.parametrize('name', ['baselines/deit-lt_vit-tiny-p4_cifar10lt',
+                                  'diffult+deit-lt_vit-tiny-p4_cifar10lt'])
+def test_deit_lt_distills_from_a_cnn_teacher(name, ce_checkpoint, cifar_root,
+                                             tmp_path, monkeypatch):
+    cfg = _config(f'{name}.py', cifar_root, tmp_path, monkeypatch)
+    cfg.model.teacher_config = osp.join(
+        ROOT, 'configs', 'baselines', 'ce_resnet32_cifar10lt.py')
+    cfg.model.teacher_checkpoint = ce_checkpoint
+    # Both phases: DRW (no Mixup, re-weighted distillation) from epoch 1.
+    cfg.model.mixup_off_epoch = 1
+    cfg.model.head.reweight_epoch = 1
+    if name.startswith('diffult'):
+        cfg.custom_hooks[0] = dict(
+            type='DiffuLTSynthesisHook', oracle=True, filter=None)
+    runner = _train(cfg)
+    model = runner.model
+    assert model.data_preprocessor.batch_augments is None  # switched off
+    assert model.head.epoch == 1
+    for key in ('loss_cls', 'loss_dist'):
+        assert torch.isfinite(torch.tensor(
+            runner.message_hub.get_scalar(f'train/{key}').current()))
+    # The student learns; the teacher is not part of its checkpoint.
+    final = _state(tmp_path / 'epoch_2.pth')
+    assert _changed(_state(tmp_path / 'epoch_1.pth'), final, 'head.')
+    assert not any(k.startswith('teacher') for k in final)

@@ -183,3 +183,45 @@ def test_posthoc_inverse_image_frequency():
     with pytest.raises(ValueError, match='posthoc_type'):
         MODELS.build(dict(type='CosineClsHead', num_classes=3, in_channels=4,
                           posthoc_type='iff'))
+
+
+def test_deit_lt_head_losses_by_hand():
+    head = MODELS.build(
+        dict(type='DeiTLTClsHead', num_classes=2, in_channels=2,
+             distill_weight=0.5, reweight_epoch=1, beta=0.5,
+             class_counts=[3, 1], loss=dict(type='CrossEntropyLoss')))
+    with torch.no_grad():
+        for layer in (head.layers.head, head.layers.head_dist):
+            layer.weight.copy_(torch.eye(2))
+            layer.bias.zero_()
+    cls_token = torch.tensor([[1.0, 0.0], [0.0, 2.0]])
+    dist_token = torch.tensor([[0.5, 0.0], [0.0, 0.0]])
+    feats = ((cls_token, dist_token), )
+    samples = data_samples([0, 0], weights=[1.0, 0.5])
+    teacher = torch.tensor([[0.0, 3.0], [5.0, 0.0]])  # predicts 1, 0
+
+    def ce(logits, y):
+        return math.log(sum(math.exp(v) for v in logits)) - logits[y]
+
+    cls = (ce([1, 0], 0) * 1.0 + ce([0, 2], 0) * 0.5) / 2
+    dist = (ce([0.5, 0], 1) * 1.0 + ce([0, 0], 0) * 0.5) / 2
+    losses = head.loss(feats, samples, teacher_logits=teacher)
+    assert losses['loss_cls'].item() == pytest.approx(0.5 * cls, rel=1e-5)
+    assert losses['loss_dist'].item() == pytest.approx(0.5 * dist, rel=1e-5)
+    # DRW phase: class-balanced weights (1 - b) / (1 - b^n), sum-to-C
+    # normalised, of the teacher's class; the denominator scales by their
+    # mean.
+    head.set_epoch(1)
+    raw = [(1 - 0.5) / (1 - 0.5**3), (1 - 0.5) / (1 - 0.5**1)]
+    cw = [w / sum(raw) * 2 for w in raw]
+    w_teacher = [cw[1], cw[0]]
+    dist_drw = (ce([0.5, 0], 1) * 1.0 * w_teacher[0] +
+                ce([0, 0], 0) * 0.5 * w_teacher[1]) / (
+                    2 * sum(w_teacher) / 2)
+    losses = head.loss(feats, samples, teacher_logits=teacher)
+    assert losses['loss_dist'].item() == pytest.approx(0.5 * dist_drw,
+                                                       rel=1e-5)
+    # Prediction: the mean of both tokens' logits.
+    assert torch.allclose(head(feats), (cls_token + dist_token) / 2)
+    with pytest.raises(ValueError, match='teacher'):
+        head.loss(feats, samples)

@@ -1,0 +1,23 @@
+# DiffuLT + DeiT-LT on the CPU protocol (real CIFAR-10-LT JPEGs, 2 cores):
+# the proxy of diffult_resnet32_cifar10lt-jpg_cpu.py and
+# baselines/deit-lt_vit-tiny-p4_cifar10lt-jpg_cpu-20e.py without Mixup /
+# CutMix (see diffult+aglu-se_resnet32_cifar10lt.py for why).
+_base_ = [
+    './baselines/deit-lt_vit-tiny-p4_cifar10lt-jpg_cpu-20e.py',
+    './_base_/diffult/cifar10lt-jpg_cpu.py',
+]
+model = dict(train_cfg=dict(_delete_=True))
+
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='DiffuLTDataset',
+        dataset={{_base_.train_dataloader.dataset}},
+        target={{_base_.diffult_target}},
+        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+
+custom_hooks = [
+    {{_base_.diffult_synthesis}},
+    dict(type='TrainClassCountsHook'),
+    dict(type='EpochStateHook'),
+]

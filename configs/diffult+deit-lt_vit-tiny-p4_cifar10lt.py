@@ -1,0 +1,25 @@
+# DiffuLT + DeiT-LT on CIFAR-10-LT IF100: the balanced proxy of
+# diffult_resnet32_cifar10lt.py (same phi0, generator and bank) and the
+# student / teacher recipe of baselines/deit-lt_vit-tiny-p4_cifar10lt.py, without Mixup / CutMix:
+# they mix two images but each keeps one DiffuLT weight (see
+# diffult+aglu-se_resnet32_cifar10lt.py). RandAugment and the distillation
+# on augmented images stay. Give the teacher as for the baseline.
+_base_ = [
+    './baselines/deit-lt_vit-tiny-p4_cifar10lt.py',
+    './_base_/diffult/cifar10lt.py',
+]
+model = dict(train_cfg=dict(_delete_=True))
+
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='DiffuLTDataset',
+        dataset={{_base_.train_dataloader.dataset}},
+        target={{_base_.diffult_target}},
+        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+
+custom_hooks = [
+    {{_base_.diffult_synthesis}},
+    dict(type='TrainClassCountsHook'),
+    dict(type='EpochStateHook'),
+]

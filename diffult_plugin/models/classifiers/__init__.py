@@ -1,0 +1,3 @@
+from .deit_lt_classifier import DeiTLTClassifier
+
+__all__ = ['DeiTLTClassifier']

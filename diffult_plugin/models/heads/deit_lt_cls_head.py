@@ -1,0 +1,106 @@
+"""The two-token head of DeiT-LT: class token on the labels, distillation
+token on the teacher's predictions."""
+import warnings
+from typing import Optional
+
+import torch
+import torch.nn.functional as F
+from mmpretrain.models.heads import DeiTClsHead
+from mmpretrain.registry import MODELS
+
+from ..losses.class_prior import ClassCountsMixin, effective_number_weights
+from .sample_weights import sample_weights_of, weighted_average_factor
+
+
+@MODELS.register_module()
+class DeiTLTClsHead(ClassCountsMixin, DeiTClsHead):
+    """``(1 - alpha) L_cls(z_cls, y) + alpha CE(z_dist, argmax f_T(x); w)``.
+
+    `DeiT-LT <https://arxiv.org/abs/2404.02900>`_ (Rangwani et al., CVPR
+    2024), Eq. 3-5: the class token learns the (mixed, smoothed) labels with
+    ``loss``; the distillation token learns the teacher's hard predictions
+    on the same augmented images (``DeiTLTClassifier`` passes them as
+    ``teacher_logits``); from ``reweight_epoch`` on the distillation CE is
+    weighted by the class-balanced weights (effective number, beta) of the
+    teacher's predicted class (the re-weighted distillation of the paper's
+    DRW phase). Prediction: the mean of both tokens' logits (``DeiTClsHead``).
+    Per-sample weights (DiffuLT's omega) weight both terms.
+
+    Args:
+        distill_weight (float): alpha. Defaults to 0.5.
+        reweight_epoch (int, optional): First epoch of the re-weighted
+            distillation; None never re-weights. Defaults to None.
+        beta (float): Effective-number beta. Defaults to 0.9999.
+        sample_weight_norm (str): 'batch' or 'weight_sum'.
+        class_counts (Sequence[int], optional): Fixed training counts (else
+            ``TrainClassCountsHook``).
+        **kwargs: ``DeiTClsHead`` arguments (``num_classes``,
+            ``in_channels``, ``loss`` of the class token, ...).
+    """
+
+    def __init__(self,
+                 *args,
+                 distill_weight: float = 0.5,
+                 reweight_epoch: Optional[int] = None,
+                 beta: float = 0.9999,
+                 sample_weight_norm: str = 'batch',
+                 class_counts=None,
+                 **kwargs):
+        super().__init__(*args, **kwargs)
+        if not 0 <= distill_weight <= 1:
+            raise ValueError('DeiTLTClsHead.distill_weight must lie in '
+                             f'[0, 1], got {distill_weight}.')
+        weighted_average_factor(None, 1, sample_weight_norm)  # validates
+        self.distill_weight = float(distill_weight)
+        self.reweight_epoch = reweight_epoch
+        self.beta = beta
+        self.sample_weight_norm = sample_weight_norm
+        self.epoch = 0
+        self._init_class_counts(class_counts)
+
+    def set_epoch(self, epoch: int) -> None:
+        self.epoch = int(epoch)
+
+    def token_logits(self, feats):
+        """Logits of the class token and of the distillation token."""
+        cls_token, dist_token = self.pre_logits(feats)
+        return self.layers.head(cls_token), self.layers.head_dist(dist_token)
+
+    def forward(self, feats) -> torch.Tensor:
+        with warnings.catch_warnings():
+            # DeiTClsHead warns that mmpretrain cannot train it; this can.
+            warnings.simplefilter('ignore', UserWarning)
+            return super().forward(feats)
+
+    def loss(self, feats, data_samples, teacher_logits=None, **kwargs):
+        if teacher_logits is None:
+            raise ValueError('DeiTLTClsHead needs the teacher\'s logits: use '
+                             "it in model=dict(type='DeiTLTClassifier').")
+        cls_score, dist_score = self.token_logits(feats)
+        if 'gt_score' in data_samples[0]:
+            target = torch.stack([s.gt_score for s in data_samples])
+        else:
+            target = torch.cat([s.gt_label for s in data_samples])
+        weights = sample_weights_of(data_samples, cls_score.device)
+        avg_factor = weighted_average_factor(weights, cls_score.size(0),
+                                             self.sample_weight_norm)
+        loss_cls = self.loss_module(
+            cls_score, target, weight=weights, avg_factor=avg_factor)
+
+        teacher_label = teacher_logits.argmax(dim=1)
+        per_sample = F.cross_entropy(dist_score, teacher_label,
+                                     reduction='none')
+        if weights is not None:
+            per_sample = per_sample * weights
+        denominator = avg_factor
+        if self.reweight_epoch is not None and \
+                self.epoch >= self.reweight_epoch:
+            class_weights = effective_number_weights(
+                self.counts_or_raise(dist_score.size(1)),
+                self.beta).to(per_sample)[teacher_label]
+            per_sample = per_sample * class_weights
+            denominator = denominator * float(class_weights.mean())
+        loss_dist = per_sample.sum() / denominator
+        return dict(
+            loss_cls=(1 - self.distill_weight) * loss_cls,
+            loss_dist=self.distill_weight * loss_dist)
