@@ -44,6 +44,9 @@ def test_config_builds(path):
     if losses or getattr(model.head, 'posthoc_tau', 0):
         # Class priors must reach the losses / the post-hoc adjustment.
         assert 'TrainClassCountsHook' in hooks
+    if getattr(model.head, 'reweight_epoch', None) is not None:
+        # DeiT-LT's re-weighted distillation.
+        assert 'TrainClassCountsHook' in hooks and 'EpochStateHook' in hooks
     if any(getattr(m, 'reweight_epoch', 0) for m in losses) or \
             getattr(model.head, 'retrain_epoch', None) is not None:
         assert 'EpochStateHook' in hooks
@@ -55,7 +58,8 @@ def test_config_builds(path):
         assert cfg.train_dataloader.dataset.type == 'DiffuLTDataset'
         # A head that hands omega to its loss.
         assert cfg.model.head.type in ('WeightedLinearClsHead',
-                                       'CosineClsHead', 'MultiExpertClsHead')
+                                       'CosineClsHead', 'MultiExpertClsHead',
+                                       'DeiTLTClsHead')
         hook = HOOKS.build(synthesis[0])
         if hook.oracle:  # real left-out images fill the slots
             return
