@@ -6,6 +6,13 @@ class, shard number). Rounds are planned from the records of earlier
 rounds alone, so a resumed run (which re-reads the finished shards) and a
 run on any number of ranks generate the same shards: the bank is
 byte-identical to an uninterrupted single-rank run.
+
+A filter with ``joint = True`` (``OptimalTransportFilter``) judges all the
+candidates of a round together: each shard stores its phi0 logits and a
+pending record, and once the whole round exists rank 0 writes the verdicts
+(``_judge_round``). The verdicts depend on the round's pool, which is itself
+planned from earlier rounds only, so the bank stays deterministic and
+resumable.
 """
 import math
 import os
