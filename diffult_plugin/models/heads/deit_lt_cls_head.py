@@ -4,16 +4,15 @@ import warnings
 from typing import Optional
 
 import torch
-import torch.nn.functional as F
 from mmpretrain.models.heads import DeiTClsHead
 from mmpretrain.registry import MODELS
 
-from ..losses.class_prior import ClassCountsMixin, effective_number_weights
+from ..losses import ClassBalancedCrossEntropyLoss
 from .sample_weights import sample_weights_of, weighted_average_factor
 
 
 @MODELS.register_module()
-class DeiTLTClsHead(ClassCountsMixin, DeiTClsHead):
+class DeiTLTClsHead(DeiTClsHead):
     """``(1 - alpha) L_cls(z_cls, y) + alpha CE(z_dist, argmax f_T(x); w)``.
 
     `DeiT-LT <https://arxiv.org/abs/2404.02900>`_ (Rangwani et al., CVPR
@@ -32,8 +31,9 @@ class DeiTLTClsHead(ClassCountsMixin, DeiTClsHead):
             distillation; None never re-weights. Defaults to None.
         beta (float): Effective-number beta. Defaults to 0.9999.
         sample_weight_norm (str): 'batch' or 'weight_sum'.
-        class_counts (Sequence[int], optional): Fixed training counts (else
-            ``TrainClassCountsHook``).
+        class_counts (Sequence[int], optional): Fixed training counts for
+            the re-weighting (else ``TrainClassCountsHook`` sets them on the
+            distillation loss, a ``ClassBalancedCrossEntropyLoss``).
         **kwargs: ``DeiTClsHead`` arguments (``num_classes``,
             ``in_channels``, ``loss`` of the class token, ...).
     """
@@ -53,13 +53,18 @@ class DeiTLTClsHead(ClassCountsMixin, DeiTClsHead):
         weighted_average_factor(None, 1, sample_weight_norm)  # validates
         self.distill_weight = float(distill_weight)
         self.reweight_epoch = reweight_epoch
-        self.beta = beta
         self.sample_weight_norm = sample_weight_norm
         self.epoch = 0
-        self._init_class_counts(class_counts)
+        self.distill_loss_module = ClassBalancedCrossEntropyLoss(
+            class_weighting=None
+            if reweight_epoch is None else 'effective_number',
+            beta=beta,
+            reweight_epoch=reweight_epoch or 0,
+            class_counts=class_counts)
 
     def set_epoch(self, epoch: int) -> None:
         self.epoch = int(epoch)
+        self.distill_loss_module.set_epoch(epoch)
 
     def token_logits(self, feats):
         """Logits of the class token and of the distillation token."""
@@ -87,20 +92,9 @@ class DeiTLTClsHead(ClassCountsMixin, DeiTClsHead):
         loss_cls = self.loss_module(
             cls_score, target, weight=weights, avg_factor=avg_factor)
 
-        teacher_label = teacher_logits.argmax(dim=1)
-        per_sample = F.cross_entropy(dist_score, teacher_label,
-                                     reduction='none')
-        if weights is not None:
-            per_sample = per_sample * weights
-        denominator = avg_factor
-        if self.reweight_epoch is not None and \
-                self.epoch >= self.reweight_epoch:
-            class_weights = effective_number_weights(
-                self.counts_or_raise(dist_score.size(1)),
-                self.beta).to(per_sample)[teacher_label]
-            per_sample = per_sample * class_weights
-            denominator = denominator * float(class_weights.mean())
-        loss_dist = per_sample.sum() / denominator
+        loss_dist = self.distill_loss_module(
+            dist_score, teacher_logits.argmax(dim=1), weight=weights,
+            avg_factor=avg_factor)
         return dict(
             loss_cls=(1 - self.distill_weight) * loss_cls,
             loss_dist=self.distill_weight * loss_dist)
