@@ -1,16 +1,14 @@
 # DiffuLT + APA / AGLU on CIFAR-100-LT IF100: the balanced proxy of
-# diffult_resnet32_cifar100lt.py (same phi0, generator and bank) and the
-# SE-ResNet-32 / AGLU / IIF recipe of baselines/aglu-se_resnet32_cifar100lt.py,
-# without Mixup: Mixup mixes two images but each keeps one DiffuLT weight,
-# so a real image mixed into a synthetic one would be down-weighted by omega
-# (and the reverse). Hard-label CE weights every sample by its own omega.
+# diffult_resnet32_cifar100lt.py (same phi0, generator and bank) and the whole
+# SE-ResNet-32 / AGLU / Mixup / IIF recipe of
+# baselines/aglu-se_resnet32_cifar100lt.py.
+# SampleWeightedClsDataPreprocessor mixes the DiffuLT weights with the
+# targets, so each image of a Mixup pair counts with its own omega.
 _base_ = [
     './baselines/aglu-se_resnet32_cifar100lt.py',
     './_base_/diffult/cifar100lt.py',
 ]
-model = dict(
-    train_cfg=dict(_delete_=True),
-    head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss')))
+data_preprocessor = dict(type='SampleWeightedClsDataPreprocessor')
 
 train_dataloader = dict(
     dataset=dict(

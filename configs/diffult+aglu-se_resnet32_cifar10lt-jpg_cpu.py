@@ -1,14 +1,13 @@
 # DiffuLT + APA / AGLU on the CPU protocol (real CIFAR-10-LT JPEGs, 2 cores):
 # the proxy of diffult_resnet32_cifar10lt-jpg_cpu.py and
-# baselines/aglu-se_resnet32_cifar10lt-jpg_cpu-20e.py without Mixup (see
-# diffult+aglu-se_resnet32_cifar10lt.py for why).
+# baselines/aglu-se_resnet32_cifar10lt-jpg_cpu-20e.py, Mixup included (the
+# DiffuLT weights are mixed with the targets, see
+# diffult+aglu-se_resnet32_cifar10lt.py).
 _base_ = [
     './baselines/aglu-se_resnet32_cifar10lt-jpg_cpu-20e.py',
     './_base_/diffult/cifar10lt-jpg_cpu.py',
 ]
-model = dict(
-    train_cfg=dict(_delete_=True),
-    head=dict(loss=dict(_delete_=True, type='CrossEntropyLoss')))
+data_preprocessor = dict(type='SampleWeightedClsDataPreprocessor')
 
 train_dataloader = dict(
     dataset=dict(

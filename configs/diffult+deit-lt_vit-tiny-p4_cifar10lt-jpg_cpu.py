@@ -1,12 +1,12 @@
 # DiffuLT + DeiT-LT on the CPU protocol (real CIFAR-10-LT JPEGs, 2 cores):
-# the proxy of diffult_resnet32_cifar10lt-jpg_cpu.py and
-# baselines/deit-lt_vit-tiny-p4_cifar10lt-jpg_cpu-20e.py without Mixup /
-# CutMix (see diffult+aglu-se_resnet32_cifar10lt.py for why).
+# the proxy of diffult_resnet32_cifar10lt-jpg_cpu.py and the whole recipe of
+# baselines/deit-lt_vit-tiny-p4_cifar10lt-jpg_cpu-20e.py, Mixup / CutMix
+# included (SampleWeightedClsDataPreprocessor mixes the DiffuLT weights).
 _base_ = [
     './baselines/deit-lt_vit-tiny-p4_cifar10lt-jpg_cpu-20e.py',
     './_base_/diffult/cifar10lt-jpg_cpu.py',
 ]
-model = dict(train_cfg=dict(_delete_=True))
+data_preprocessor = dict(type='SampleWeightedClsDataPreprocessor')
 
 train_dataloader = dict(
     dataset=dict(

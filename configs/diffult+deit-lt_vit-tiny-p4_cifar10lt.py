@@ -1,14 +1,14 @@
 # DiffuLT + DeiT-LT on CIFAR-10-LT IF100: the balanced proxy of
-# diffult_resnet32_cifar10lt.py (same phi0, generator and bank) and the
-# student / teacher recipe of baselines/deit-lt_vit-tiny-p4_cifar10lt.py, without Mixup / CutMix:
-# they mix two images but each keeps one DiffuLT weight (see
-# diffult+aglu-se_resnet32_cifar10lt.py). RandAugment and the distillation
-# on augmented images stay. Give the teacher as for the baseline.
+# diffult_resnet32_cifar10lt.py (same phi0, generator and bank) and the whole
+# student / teacher recipe of baselines/deit-lt_vit-tiny-p4_cifar10lt.py
+# (RandAugment, Mixup / CutMix, distillation on augmented images). Mixup /
+# CutMix mix the DiffuLT weights with the targets
+# (SampleWeightedClsDataPreprocessor). Give the teacher as for the baseline.
 _base_ = [
     './baselines/deit-lt_vit-tiny-p4_cifar10lt.py',
     './_base_/diffult/cifar10lt.py',
 ]
-model = dict(train_cfg=dict(_delete_=True))
+data_preprocessor = dict(type='SampleWeightedClsDataPreprocessor')
 
 train_dataloader = dict(
     dataset=dict(

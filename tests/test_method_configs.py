@@ -224,15 +224,29 @@ def test_aglu_se_with_mixup_and_the_iif_correction(cifar_root, tmp_path,
     assert head.posthoc_type == 'iif'
 
 
-def test_diffult_aglu_se_trains_without_mixup(cifar_root, tmp_path,
-                                              monkeypatch):
+def test_diffult_aglu_se_keeps_mixup_with_mixed_weights(cifar_root, tmp_path,
+                                                        monkeypatch):
     cfg = _config('diffult+aglu-se_resnet32_cifar10lt.py', cifar_root,
                   tmp_path, monkeypatch)
     cfg.custom_hooks[0] = dict(
         type='DiffuLTSynthesisHook', oracle=True, filter=None)
     runner = _train(cfg)
-    assert runner.model.data_preprocessor.batch_augments is None
+    preprocessor = runner.model.data_preprocessor
+    assert type(preprocessor).__name__ == 'SampleWeightedClsDataPreprocessor'
+    assert preprocessor.batch_augments is not None
     assert runner.model.head.class_counts.tolist() == [20] * 10
+
+
+def test_diffult_refuses_mixup_that_drops_the_weights(cifar_root, tmp_path,
+                                                      monkeypatch):
+    cfg = _config('diffult+aglu-se_resnet32_cifar10lt.py', cifar_root,
+                  tmp_path, monkeypatch)
+    cfg.custom_hooks[0] = dict(
+        type='DiffuLTSynthesisHook', oracle=True, filter=None)
+    cfg.data_preprocessor.type = 'ClsDataPreprocessor'
+    with pytest.raises(ValueError, match='SampleWeightedClsDataPreprocessor'):
+        Runner.from_cfg(cfg).train()
+    assert not osp.exists(osp.join(cfg.work_dir, 'epoch_1.pth'))
 
 
 def test_mdcs_two_views(cifar_root, tmp_path, monkeypatch):

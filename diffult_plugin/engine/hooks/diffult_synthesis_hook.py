@@ -186,6 +186,7 @@ class DiffuLTSynthesisHook(Hook):
                 'DiffuLTDataset; wrap it: train_dataloader.dataset = '
                 "dict(type='DiffuLTDataset', dataset=<LT dataset>, "
                 'target=...).')
+        check_batch_augments(runner.model, dataset)
         bank = self.prepare(runner.work_dir, dataset)
         dataset.attach_bank(bank)
 
@@ -310,3 +311,30 @@ class DiffuLTSynthesisHook(Hook):
             get_plugin_manager().hook.diffult_bank_built(
                 bank_dir=bank_dir, stats=stats)
         return bank
+
+
+def check_batch_augments(model, dataset: DiffuLTDataset) -> None:
+    """Refuse Mixup / CutMix that would drop the synthetic weight omega.
+
+    mmpretrain's batch augments give a mixed image the weight of the sample
+    at its position; ``SampleWeightedClsDataPreprocessor`` mixes the weights
+    with the targets instead.
+    """
+    from mmengine.model import is_model_wrapper
+
+    from diffult_plugin.models.utils import SampleWeightedClsDataPreprocessor
+    if is_model_wrapper(model):
+        model = model.module
+    preprocessor = getattr(model, 'data_preprocessor', None)
+    if getattr(preprocessor, 'batch_augments', None) is None or \
+            float(dataset.synthetic_weight) == 1.0 or \
+            isinstance(preprocessor, SampleWeightedClsDataPreprocessor):
+        return
+    raise ValueError(
+        f'{type(preprocessor).__name__} applies batch augments (Mixup / '
+        'CutMix) that would give a mixed image the weight of one of its '
+        f'sources, not the synthetic weight {dataset.synthetic_weight:g} '
+        "of each: set data_preprocessor = dict(type='SampleWeighted"
+        "ClsDataPreprocessor') (it mixes the weights with the targets), or "
+        "remove model.train_cfg['augments'].")
+
