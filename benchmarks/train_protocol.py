@@ -93,6 +93,8 @@ def main():
             seed=seed,
             date=datetime.datetime.now().isoformat(timespec='seconds'),
             machine=machine(),
+            # Runs side by side with OMP_NUM_THREADS=1 share the cores.
+            omp_num_threads=os.environ.get('OMP_NUM_THREADS'),
             wall_s=round(wall, 1),
             epoch=result['epoch'],
             top1=result['top1'],

@@ -1,0 +1,56 @@
+import json
+
+import pytest
+
+from benchmarks.protocol_table import gap_closed, load_arms, table
+
+
+def _record(arm, seed, top1, date, **extra):
+    return dict(arm=arm, seed=seed, top1=top1, many=top1 + 10,
+                medium=top1 - 10, few=None, ece=5.0, wall_s=600.0, date=date,
+                **extra)
+
+
+def _write(path, records):
+    path.write_text(''.join(json.dumps(r) + '\n' for r in records))
+    return str(path)
+
+
+def test_table_means_seeds_and_closes_the_gap(tmp_path):
+    path = _write(tmp_path / 'records.jsonl', [
+        _record('ce', 0, 40.0, '2026-01-01T00:00:00'),
+        _record('ce', 1, 44.0, '2026-01-01T01:00:00'),
+        # a rerun of seed 1 replaces the earlier record
+        _record('ce', 1, 42.0, '2026-01-02T00:00:00'),
+        _record('diffult', 0, 46.0, '2026-01-01T00:00:00'),
+        _record('full', 0, 61.0, '2026-01-01T00:00:00'),
+    ])
+    arms = load_arms(path)
+    assert list(arms) == ['ce', 'diffult', 'full']
+    assert arms['ce'][1]['top1'] == 42.0
+    lines = table(arms, 'ce', 'full').splitlines()
+    ce_row = next(line for line in lines if line.startswith('| ce |'))
+    # mean 41, std of (40, 42) with ddof 1 = 1.41
+    assert '| 0,1 | 41.00 ± 1.41 |' in ce_row
+    assert '| 0.0 % |' in ce_row
+    diffult_row = next(line for line in lines
+                       if line.startswith('| diffult |'))
+    # (46 - 41) / (61 - 41) = 25 %
+    assert '| 25.0 % |' in diffult_row
+    assert '| - |' in diffult_row  # no Few class
+
+
+def test_gap_is_blank_without_a_ceiling_and_baseline_is_required(tmp_path):
+    path = _write(tmp_path / 'records.jsonl',
+                  [_record('ce', 0, 40.0, '2026-01-01T00:00:00')])
+    assert '| - | 10.0 |' in table(load_arms(path), 'ce', 'full')
+    assert gap_closed(50.0, 40.0, 40.0) is None
+    with pytest.raises(ValueError, match='baseline arm'):
+        table(load_arms(path), 'missing', 'full')
+
+
+def test_a_broken_line_names_the_file_and_line(tmp_path):
+    path = tmp_path / 'records.jsonl'
+    path.write_text(json.dumps(_record('ce', 0, 40.0, 'd')) + '\n{oops\n')
+    with pytest.raises(ValueError, match='records.jsonl:2'):
+        load_arms(str(path))
