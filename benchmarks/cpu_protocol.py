@@ -1,0 +1,253 @@
+"""Run every arm of the CPU accuracy protocol with one command.
+
+    python benchmarks/cpu_protocol.py --jobs 2            # all missing arms
+    python benchmarks/cpu_protocol.py --arms ce diffult   # some of them
+    python benchmarks/cpu_protocol.py --dry-run           # the plan only
+
+The protocol: real CIFAR-10-LT IF100 from the JPEG folder
+(``DIFFULT_CIFAR10_JPG``), 20 epochs, last epoch on the balanced test set
+(benchmarks/RESULTS.md). Each (arm, seed) is one
+``benchmarks/train_protocol.py`` run, which appends its record to
+benchmarks/results/train_protocol.jsonl; pairs that already have a record
+are skipped (``--force`` reruns them), so an interrupted protocol resumes.
+Arms wait for the arms they need: the DiffuLT combinations reuse phi0, the
+generator and the bank of the ``diffult`` arm's seed-0 run, the DeiT-LT
+student distils from the Balanced Softmax checkpoint. ``--jobs N`` runs N
+arms side by side with ``OMP_NUM_THREADS = cores // N`` and one loader
+worker each (on 2 cores two 1-thread runs take as long together as the
+two 2-thread runs one after the other, and never oversubscribe the cores).
+The table at the end comes from benchmarks/protocol_table.py.
+"""
+import argparse
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from collections import OrderedDict
+from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from benchmarks.protocol_table import (DEFAULT_RECORDS, load_arms,  # noqa
+                                       table)
+
+WORK = 'work_dirs/benchmarks'
+STAGES = f'{WORK}/diffult_cpu_from_scratch/seed0'
+
+
+class Arm(NamedTuple):
+    """One arm: its config, the record tag, seeds, options and needs."""
+    config: str
+    tag: str
+    seeds: Tuple[int, ...] = (0, )
+    options: Tuple[str, ...] = ()
+    needs: Tuple[str, ...] = ()
+    # Seeds > 0 reuse the stages (phi0, generator, bank) of seed 0.
+    reuse_seed0_stages: bool = False
+    # A bank of its own next to reused stages (another filter).
+    own_bank: bool = False
+
+
+def _combination(method: str, model: str = 'resnet32') -> Arm:
+    config = f'configs/diffult+{method}_{model}_cifar10lt-jpg_cpu.py'
+    return Arm(config, osp.splitext(osp.basename(config))[0],
+               options=(f'custom_hooks.0.stages_dir={STAGES}', ),
+               needs=('diffult', ) + (('balanced-softmax', )
+                                      if method == 'deit-lt' else ()))
+
+
+def _baseline(name: str, seeds=(0, ), needs=()) -> Arm:
+    config = f'configs/baselines/{name}_cifar10lt-jpg_cpu-20e.py'
+    return Arm(config, osp.splitext(osp.basename(config))[0], seeds,
+               needs=needs)
+
+
+ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
+    ('ce', _baseline('ce_resnet32', seeds=(0, 1))),
+    ('balanced-softmax', _baseline('balanced-softmax_resnet32')),
+    ('diffult',
+     Arm('configs/diffult_resnet32_cifar10lt-jpg_cpu.py',
+         'diffult_cpu_from_scratch', seeds=(0, 1), reuse_seed0_stages=True)),
+    ('diffult-oracle',
+     Arm('configs/diffult-oracle_resnet32_cifar10lt-jpg_cpu.py',
+         'diffult-oracle_resnet32_cifar10lt-jpg_cpu')),
+    ('ceiling',
+     Arm('configs/baselines/ce_resnet32_cifar10-jpg_cpu-20e.py',
+         'ce_resnet32_cifar10-jpg_cpu-20e')),
+    ('ride', _baseline('ride_resnet32')),
+    ('shike', _baseline('shike_resnet32')),
+    ('mdcs', _baseline('mdcs_resnet32')),
+    ('aglu-se', _baseline('aglu-se_resnet32')),
+    ('deit-lt', _baseline('deit-lt_vit-tiny-p4',
+                          needs=('balanced-softmax', ))),
+    ('diffult+ride', _combination('ride')),
+    ('diffult+shike', _combination('shike')),
+    ('diffult+mdcs', _combination('mdcs')),
+    ('diffult+aglu-se', _combination('aglu-se')),
+    ('diffult+deit-lt', _combination('deit-lt', 'vit-tiny-p4')),
+    ('diffult-ot-filter',
+     Arm('configs/diffult-ot-filter_resnet32_cifar10lt-jpg_cpu.py',
+         'diffult-ot-filter_resnet32_cifar10lt-jpg_cpu',
+         options=(f'custom_hooks.0.stages_dir={STAGES}', ),
+         needs=('diffult', ),
+         own_bank=True)),
+])
+
+
+class Job(NamedTuple):
+    arm: str
+    seed: int
+
+
+def job_options(arm: Arm, seed: int) -> List[str]:
+    options = list(arm.options)
+    if arm.reuse_seed0_stages and seed != 0:
+        options.append(
+            f'custom_hooks.0.stages_dir={WORK}/{arm.tag}/seed0')
+    if arm.own_bank:
+        # With stages_dir alone the bank would be the stages' own one.
+        options.append(
+            f'custom_hooks.0.bank_dir={WORK}/{arm.tag}/seed{seed}/bank')
+    return options
+
+
+def command(arm: Arm, seed: int, jobs: int) -> List[str]:
+    options = job_options(arm, seed)
+    if jobs > 1:
+        options += ['train_dataloader.num_workers=1',
+                    'val_dataloader.num_workers=1']
+    cmd = [sys.executable, osp.join(ROOT, 'benchmarks', 'train_protocol.py'),
+           arm.config, '--seeds', str(seed), '--tag', arm.tag]
+    if options:
+        cmd += ['--cfg-options'] + options
+    return cmd
+
+
+def plan(names: List[str], done: Dict[str, set], force: bool) -> List[Job]:
+    """(arm, seed) pairs still to run, in ARMS order."""
+    unknown = [n for n in names if n not in ARMS]
+    if unknown:
+        raise ValueError(f'unknown arm(s) {unknown}; known: '
+                         f'{", ".join(ARMS)}.')
+    jobs = []
+    for name in ARMS:
+        if name not in names:
+            continue
+        arm = ARMS[name]
+        for seed in arm.seeds:
+            if force or seed not in done.get(arm.tag, set()):
+                jobs.append(Job(name, seed))
+    return jobs
+
+
+def needs_of(job: Job) -> List[str]:
+    """Arms whose seed-0 run must be recorded before ``job`` starts."""
+    arm = ARMS[job.arm]
+    needs = list(arm.needs)
+    if arm.reuse_seed0_stages and job.seed != 0:
+        needs.append(job.arm)
+    return needs
+
+
+def run(jobs: List[Job],
+        slots: int,
+        done: Dict[str, set],
+        launch: Callable[[Job, dict], object],
+        poll: Callable[[object], Optional[int]],
+        wait_s: float = 20.0) -> Tuple[List[Job], List[Job]]:
+    """Runs ``jobs`` in at most ``slots`` processes; returns (finished,
+    failed or skipped). ``launch(job, env)`` starts one, ``poll(handle)``
+    gives its exit code or None while it runs."""
+    threads = max(1, (os.cpu_count() or 1) // slots)
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads),
+               MKL_NUM_THREADS=str(threads))
+    pending, running, finished, failed = list(jobs), [], [], []
+    failed_arms = set()
+    while pending or running:
+        for job in list(pending):
+            if any(need in failed_arms for need in needs_of(job)):
+                pending.remove(job)
+                failed.append(job)
+                failed_arms.add(job.arm)
+                print(f'skip {job.arm} seed {job.seed}: an arm it needs '
+                      'failed', flush=True)
+        for job in list(pending):
+            if len(running) >= slots:
+                break
+            if all(0 in done.get(ARMS[need].tag, set())
+                   for need in needs_of(job)):
+                pending.remove(job)
+                print(f'start {job.arm} seed {job.seed}', flush=True)
+                running.append((job, launch(job, env)))
+        if not running and pending:
+            missing = sorted({n for j in pending for n in needs_of(j)})
+            raise RuntimeError(
+                f'{[j.arm for j in pending]} wait for {missing}, which '
+                'have no seed-0 record and are not in this run; add them '
+                'to --arms.')
+        for job, handle in list(running):
+            code = poll(handle)
+            if code is None:
+                continue
+            running.remove((job, handle))
+            if code == 0:
+                done.setdefault(ARMS[job.arm].tag, set()).add(job.seed)
+                finished.append(job)
+                print(f'done {job.arm} seed {job.seed}', flush=True)
+            else:
+                failed.append(job)
+                failed_arms.add(job.arm)
+                print(f'FAILED {job.arm} seed {job.seed} (exit {code})',
+                      flush=True)
+        if running:
+            time.sleep(wait_s)
+    return finished, failed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--arms', nargs='+', default=list(ARMS),
+                        help=f'default: all ({", ".join(ARMS)})')
+    parser.add_argument('--jobs', type=int, default=1,
+                        help='arms run side by side (default 1)')
+    parser.add_argument('--force', action='store_true',
+                        help='rerun pairs that already have a record')
+    parser.add_argument('--dry-run', action='store_true')
+    parser.add_argument('--records', default=DEFAULT_RECORDS)
+    args = parser.parse_args()
+    if args.jobs < 1:
+        raise SystemExit('--jobs must be >= 1.')
+    if not os.environ.get('DIFFULT_CIFAR10_JPG'):
+        raise SystemExit(
+            'DIFFULT_CIFAR10_JPG is not set: point it at the CIFAR-10 JPEG '
+            'folder (../shared/data/cifar10-jpg.tar.gz unpacked).')
+    records = load_arms(args.records) if osp.exists(args.records) else {}
+    done = {tag: set(seeds) for tag, seeds in records.items()}
+    jobs = plan(args.arms, done, args.force)
+    for job in jobs:
+        print(' '.join(command(ARMS[job.arm], job.seed, args.jobs)))
+    if args.dry_run or not jobs:
+        return
+    os.makedirs(osp.join(ROOT, WORK), exist_ok=True)
+
+    def launch(job, env):
+        arm = ARMS[job.arm]
+        log = osp.join(ROOT, WORK, f'{arm.tag}_seed{job.seed}.log')
+        with open(log, 'a') as f:
+            return subprocess.Popen(command(arm, job.seed, args.jobs),
+                                    cwd=ROOT, env=env, stdout=f,
+                                    stderr=subprocess.STDOUT)
+
+    finished, failed = run(jobs, args.jobs, done, launch,
+                           lambda p: p.poll())
+    print(f'{len(finished)} runs done, {len(failed)} failed or skipped')
+    print(table(load_arms(args.records), 'ce_resnet32_cifar10lt-jpg_cpu-20e',
+                'ce_resnet32_cifar10-jpg_cpu-20e'))
+    if failed:
+        raise SystemExit(1)
+
+
+if __name__ == '__main__':
+    main()

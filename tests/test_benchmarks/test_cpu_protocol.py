@@ -1,0 +1,94 @@
+import os
+import os.path as osp
+
+import pytest
+
+from benchmarks.cpu_protocol import ARMS, ROOT, Job, command, plan, run
+
+
+class FakeRuns:
+    """Each launched job finishes after `steps` polls with `codes[arm]`."""
+
+    def __init__(self, codes=None, steps=2):
+        self.codes = codes or {}
+        self.steps = steps
+        self.started = []
+        self.envs = []
+        self.max_running = 0
+        self.running = 0
+
+    def launch(self, job, env):
+        self.started.append(job)
+        self.envs.append(env)
+        self.running += 1
+        self.max_running = max(self.max_running, self.running)
+        return dict(job=job, left=self.steps)
+
+    def poll(self, handle):
+        handle['left'] -= 1
+        if handle['left'] > 0:
+            return None
+        self.running -= 1
+        return self.codes.get(handle['job'].arm, 0)
+
+
+def test_plan_skips_recorded_pairs_and_rejects_unknown_arms():
+    done = {ARMS['ce'].tag: {0}}
+    assert plan(['ce', 'balanced-softmax'], done, force=False) == [
+        Job('ce', 1), Job('balanced-softmax', 0)]
+    assert Job('ce', 0) in plan(['ce'], done, force=True)
+    with pytest.raises(ValueError, match='unknown arm'):
+        plan(['nope'], done, force=False)
+
+
+def test_needs_run_first_and_slots_are_respected():
+    jobs = plan(['balanced-softmax', 'diffult', 'deit-lt', 'diffult+deit-lt',
+                 'ride'], {}, force=False)
+    fake = FakeRuns()
+    finished, failed = run(jobs, 2, {}, fake.launch, fake.poll, wait_s=0)
+    assert not failed and len(finished) == len(jobs)
+    assert fake.max_running == 2
+    order = [(j.arm, j.seed) for j in fake.started]
+    # DiffuLT seed 1 reuses seed 0's stages; the combination needs both the
+    # DiffuLT stages and the Balanced Softmax teacher.
+    assert order.index(('diffult', 1)) > order.index(('diffult', 0))
+    assert order.index(('diffult+deit-lt', 0)) > max(
+        order.index(('diffult', 0)), order.index(('balanced-softmax', 0)))
+    assert order.index(('deit-lt', 0)) > order.index(('balanced-softmax', 0))
+    # Two slots share the cores: one thread each on a 2-core machine.
+    threads = str(max(1, (os.cpu_count() or 1) // 2))
+    assert all(env['OMP_NUM_THREADS'] == env['MKL_NUM_THREADS'] == threads
+               for env in fake.envs)
+
+
+def test_a_failed_arm_skips_what_needs_it():
+    jobs = plan(['diffult', 'diffult+ride', 'ce'], {}, force=False)
+    fake = FakeRuns(codes={'diffult': 1})
+    finished, failed = run(jobs, 1, {}, fake.launch, fake.poll, wait_s=0)
+    assert {j.arm for j in failed} == {'diffult', 'diffult+ride'}
+    assert {(j.arm, j.seed) for j in finished} == {('ce', 0), ('ce', 1)}
+    assert all(j.arm != 'diffult+ride' for j in fake.started)
+
+
+def test_a_need_outside_the_run_is_named():
+    jobs = plan(['diffult+ride'], {}, force=False)
+    fake = FakeRuns()
+    with pytest.raises(RuntimeError, match='diffult'):
+        run(jobs, 1, {}, fake.launch, fake.poll, wait_s=0)
+
+
+def test_commands_reuse_stages_and_keep_banks_apart():
+    seed1 = ' '.join(command(ARMS['diffult'], 1, jobs=1))
+    assert ('custom_hooks.0.stages_dir=work_dirs/benchmarks/'
+            'diffult_cpu_from_scratch/seed0') in seed1
+    assert 'num_workers' not in seed1
+    ot = ' '.join(command(ARMS['diffult-ot-filter'], 0, jobs=2))
+    assert ('custom_hooks.0.bank_dir=work_dirs/benchmarks/'
+            'diffult-ot-filter_resnet32_cifar10lt-jpg_cpu/seed0/bank') in ot
+    assert 'train_dataloader.num_workers=1' in ot
+    assert 'stages_dir' not in ' '.join(command(ARMS['ce'], 0, jobs=1))
+
+
+def test_every_arm_config_exists():
+    for name, arm in ARMS.items():
+        assert osp.isfile(osp.join(ROOT, arm.config)), name
