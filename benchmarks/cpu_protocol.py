@@ -87,6 +87,14 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
     ('diffult+mdcs', _combination('mdcs')),
     ('diffult+aglu-se', _combination('aglu-se')),
     ('diffult+deit-lt', _combination('deit-lt', 'vit-tiny-p4')),
+    # RIDE's margins and diversity prior from the real long-tailed counts
+    # instead of the proxy's balanced ones (does the tail collapse of
+    # DiffuLT + RIDE come from the balanced prior?).
+    ('diffult+ride-real-priors',
+     _combination('ride')._replace(
+         tag='diffult+ride-real-priors_resnet32_cifar10lt-jpg_cpu',
+         options=(f'custom_hooks.0.stages_dir={STAGES}',
+                  'custom_hooks.1.counts_key=real_class_counts'))),
     ('diffult-ot-filter',
      Arm('configs/diffult-ot-filter_resnet32_cifar10lt-jpg_cpu.py',
          'diffult-ot-filter_resnet32_cifar10lt-jpg_cpu',

@@ -87,6 +87,9 @@ def test_commands_reuse_stages_and_keep_banks_apart():
             'diffult-ot-filter_resnet32_cifar10lt-jpg_cpu/seed0/bank') in ot
     assert 'train_dataloader.num_workers=1' in ot
     assert 'stages_dir' not in ' '.join(command(ARMS['ce'], 0, jobs=1))
+    priors = command(ARMS['diffult+ride-real-priors'], 0, jobs=1)
+    assert 'custom_hooks.1.counts_key=real_class_counts' in priors
+    assert priors[priors.index('--tag') + 1] != ARMS['diffult+ride'].tag
 
 
 def test_every_arm_config_exists():
