@@ -43,6 +43,7 @@ def test_oracle_bank_reports_and_event(proxy, tmp_path):
         runner = SimpleNamespace(
             _train_loop=EpochBasedTrainLoop.__new__(EpochBasedTrainLoop),
             train_dataloader=SimpleNamespace(dataset=proxy),
+            model=SimpleNamespace(),  # no batch augments to check
             work_dir=work_dir)
         hook.before_run(runner)
     finally:
