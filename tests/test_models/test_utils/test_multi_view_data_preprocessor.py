@@ -26,6 +26,22 @@ def test_views_are_stacked_view_major():
     assert single['inputs'][:, 0, 0, 0].tolist() == [0, 10, 20]
 
 
+def test_collated_batches_from_the_dataloader_stay_aligned():
+    # mmengine's pseudo_collate turns per-sample view lists into one tuple
+    # per view; image k of view v must stay with data sample k.
+    from mmengine.dataset import pseudo_collate
+    batch = _batch(2)
+    collated = pseudo_collate([
+        dict(inputs=views, data_samples=sample)
+        for views, sample in zip(batch['inputs'], batch['data_samples'])
+    ])
+    assert len(collated['inputs']) == 2  # views, not samples
+    preprocessor = MultiViewClsDataPreprocessor(mean=[0, 0, 0],
+                                                std=[1, 1, 1])
+    out = preprocessor(collated, training=True)
+    assert out['inputs'][:, 0, 0, 0].tolist() == [0, 10, 20, 1, 11, 21]
+
+
 def test_batch_augments_are_refused_for_views():
     preprocessor = MultiViewClsDataPreprocessor(
         num_classes=3, batch_augments=dict(augments=dict(type='Mixup',
