@@ -44,6 +44,13 @@ def _config(name, cifar_root, work_dir, monkeypatch):
     return cfg
 
 
+def _on_the_oracle_proxy(cfg):
+    """Real left-out images fill the slots: no generator needed here (the
+    generated path is tested in test_engine/test_diffult_pipeline.py)."""
+    cfg.custom_hooks[0] = dict(
+        type='DiffuLTSynthesisHook', oracle=True, filter=None)
+
+
 def _state(path):
     return torch.load(path, map_location='cpu',
                       weights_only=True)['state_dict']
@@ -195,10 +202,7 @@ def test_diffult_combination_on_the_oracle_proxy(method, cifar_root, tmp_path,
                                                  monkeypatch):
     cfg = _config(f'diffult+{method}_resnet32_cifar10lt.py', cifar_root,
                   tmp_path, monkeypatch)
-    # Real left-out images fill the slots: no generator needed here (the
-    # generated path is tested in test_engine/test_diffult_pipeline.py).
-    cfg.custom_hooks[0] = dict(
-        type='DiffuLTSynthesisHook', oracle=True, filter=None)
+    _on_the_oracle_proxy(cfg)
     runner = _train(cfg)
     dataset = runner.train_dataloader.dataset
     assert dataset.metainfo['class_counts'] == [20] * 10
@@ -228,8 +232,7 @@ def test_diffult_aglu_se_keeps_mixup_with_mixed_weights(cifar_root, tmp_path,
                                                         monkeypatch):
     cfg = _config('diffult+aglu-se_resnet32_cifar10lt.py', cifar_root,
                   tmp_path, monkeypatch)
-    cfg.custom_hooks[0] = dict(
-        type='DiffuLTSynthesisHook', oracle=True, filter=None)
+    _on_the_oracle_proxy(cfg)
     runner = _train(cfg)
     preprocessor = runner.model.data_preprocessor
     assert type(preprocessor).__name__ == 'SampleWeightedClsDataPreprocessor'
@@ -241,8 +244,7 @@ def test_diffult_refuses_mixup_that_drops_the_weights(cifar_root, tmp_path,
                                                       monkeypatch):
     cfg = _config('diffult+aglu-se_resnet32_cifar10lt.py', cifar_root,
                   tmp_path, monkeypatch)
-    cfg.custom_hooks[0] = dict(
-        type='DiffuLTSynthesisHook', oracle=True, filter=None)
+    _on_the_oracle_proxy(cfg)
     cfg.data_preprocessor.type = 'ClsDataPreprocessor'
     with pytest.raises(ValueError, match='SampleWeightedClsDataPreprocessor'):
         Runner.from_cfg(cfg).train()
@@ -274,8 +276,7 @@ def test_deit_lt_distills_from_a_cnn_teacher(name, ce_checkpoint, cifar_root,
     cfg.model.mixup_off_epoch = 1
     cfg.model.head.reweight_epoch = 1
     if name.startswith('diffult'):
-        cfg.custom_hooks[0] = dict(
-            type='DiffuLTSynthesisHook', oracle=True, filter=None)
+        _on_the_oracle_proxy(cfg)
     runner = _train(cfg)
     model = runner.model
     assert model.data_preprocessor.batch_augments is None  # switched off
