@@ -9,7 +9,9 @@ The protocol: real CIFAR-10-LT IF100 from the JPEG folder
 (benchmarks/RESULTS.md). Each (arm, seed) is one
 ``benchmarks/train_protocol.py`` run, which appends its record to
 benchmarks/results/train_protocol.jsonl; pairs that already have a record
-are skipped (``--force`` reruns them), so an interrupted protocol resumes.
+are skipped (``--force`` reruns them from scratch), and a run that was
+stopped part way continues from its last checkpoint (train_protocol's
+``--resume``), so an interrupted protocol resumes.
 Arms wait for the arms they need: the DiffuLT combinations reuse phi0, the
 generator and the bank of the ``diffult`` arm's seed-0 run, the DeiT-LT
 student distils from the Balanced Softmax checkpoint. ``--jobs N`` runs N
@@ -121,13 +123,16 @@ def job_options(arm: Arm, seed: int) -> List[str]:
     return options
 
 
-def command(arm: Arm, seed: int, jobs: int) -> List[str]:
+def command(arm: Arm, seed: int, jobs: int,
+            resume: bool = True) -> List[str]:
     options = job_options(arm, seed)
     if jobs > 1:
         options += ['train_dataloader.num_workers=1',
                     'val_dataloader.num_workers=1']
     cmd = [sys.executable, osp.join(ROOT, 'benchmarks', 'train_protocol.py'),
            arm.config, '--seeds', str(seed), '--tag', arm.tag]
+    if resume:
+        cmd.append('--resume')
     if options:
         cmd += ['--cfg-options'] + options
     return cmd
@@ -235,7 +240,8 @@ def main():
     done = {tag: set(seeds) for tag, seeds in records.items()}
     jobs = plan(args.arms, done, args.force)
     for job in jobs:
-        print(' '.join(command(ARMS[job.arm], job.seed, args.jobs)))
+        print(' '.join(
+            command(ARMS[job.arm], job.seed, args.jobs, not args.force)))
     if args.dry_run or not jobs:
         return
     os.makedirs(osp.join(ROOT, WORK), exist_ok=True)
@@ -244,7 +250,8 @@ def main():
         arm = ARMS[job.arm]
         log = osp.join(ROOT, WORK, f'{arm.tag}_seed{job.seed}.log')
         with open(log, 'a') as f:
-            return subprocess.Popen(command(arm, job.seed, args.jobs),
+            return subprocess.Popen(command(arm, job.seed, args.jobs,
+                                            not args.force),
                                     cwd=ROOT, env=env, stdout=f,
                                     stderr=subprocess.STDOUT)
 

@@ -6,7 +6,8 @@
 
 Reads benchmarks/results/train_protocol.jsonl (written by
 benchmarks/train_protocol.py), keeps the latest record of each (arm, seed),
-and prints one Markdown row per arm: mean +- std over its seeds of top-1,
+skips records marked ``"invalid": "<why>"`` (a run later found broken keeps
+its line and says why, so the record stays honest), and prints one Markdown row per arm: mean +- std over its seeds of top-1,
 many / medium / few and ECE, and the share of the baseline-to-ceiling top-1
 gap the arm closes, ``(arm - baseline) / (ceiling - baseline)`` on the seed
 means (issue 7's "gap closed"; '-' until the ceiling arm has a record).
@@ -25,7 +26,8 @@ METRICS = ('top1', 'many', 'medium', 'few', 'ece')
 
 
 def load_arms(path: str) -> 'OrderedDict[str, dict]':
-    """{arm: {seed: latest record}}, arms in order of first appearance."""
+    """{arm: {seed: latest valid record}}, arms in order of first
+    appearance; records with an ``invalid`` reason are left out."""
     arms = OrderedDict()
     with open(path) as f:
         for number, line in enumerate(f, 1):
@@ -36,6 +38,8 @@ def load_arms(path: str) -> 'OrderedDict[str, dict]':
             except json.JSONDecodeError as error:
                 raise ValueError(f'{path}:{number} is not a JSON record '
                                  f'({error}); fix or delete that line.')
+            if record.get('invalid'):
+                continue
             seeds = arms.setdefault(record['arm'], {})
             previous = seeds.get(record['seed'])
             if previous is None or record['date'] >= previous['date']:

@@ -93,7 +93,7 @@ def main():
         batch=args.batch,
         steps=args.steps,
         rows=rows)
-    print(f"| channels_last | train step (s) | train img/s | eval img/s |")
+    print("| channels_last | train step (s) | train img/s | eval img/s |")
     print('|---|---|---|---|')
     for r in rows:
         print(f"| {r['channels_last']} | {r['train_step_s']:.3f} | "

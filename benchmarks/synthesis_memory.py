@@ -16,7 +16,6 @@ benchmarks/results/synthesis_memory.jsonl and prints a Markdown table.
 import argparse
 import datetime
 import json
-import os
 import os.path as osp
 import subprocess
 import sys

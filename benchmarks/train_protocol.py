@@ -7,6 +7,13 @@ and record its final long-tail results.
 Each run goes to work_dirs/benchmarks/<config>/seed<k>; the script appends
 one JSON record per run to benchmarks/results/train_protocol.jsonl and prints
 a Markdown table (mean +- std over seeds).
+
+``--resume`` continues a run that was stopped (a killed session, a reboot)
+from the last checkpoint in its work dir, so an arm longer than one sitting
+still finishes. Its wall time is the sum of all attempts: each attempt keeps
+its elapsed time in ``<work_dir>/protocol_attempts.json`` (rewritten every
+``--tick`` seconds, atomically), and the record says how many attempts ran.
+A finished run leaves ``protocol_done.json`` and is not resumed again.
 """
 import argparse
 import datetime
@@ -17,7 +24,9 @@ import os.path as osp
 import platform
 import subprocess
 import sys
+import threading
 import time
+from typing import List
 
 import numpy as np
 
@@ -60,6 +69,85 @@ def ece_of(work_dir: str):
     return ece
 
 
+ATTEMPTS = 'protocol_attempts.json'
+DONE = 'protocol_done.json'
+
+
+def _write_json(path: str, data) -> None:
+    """Write through a temporary file so a kill never leaves half a file."""
+    tmp = path + '.tmp'
+    with open(tmp, 'w') as f:
+        json.dump(data, f)
+    os.replace(tmp, path)
+
+
+def load_attempts(work_dir: str) -> List[float]:
+    path = osp.join(work_dir, ATTEMPTS)
+    if not osp.exists(path):
+        return []
+    with open(path) as f:
+        return [float(s) for s in json.load(f)]
+
+
+class AttemptClock:
+    """Keeps the elapsed time of this attempt in the work dir while a run
+    goes on, after the attempts before it.
+
+    Args:
+        work_dir (str): the run's work dir.
+        tick (float): seconds between two writes.
+    """
+
+    def __init__(self, work_dir: str, tick: float = 30.0):
+        self.path = osp.join(work_dir, ATTEMPTS)
+        self.before = load_attempts(work_dir)
+        self.tick = tick
+        self.start = time.time()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _save(self) -> None:
+        _write_json(self.path, self.before + [time.time() - self.start])
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.tick):
+            self._save()
+
+    def __enter__(self):
+        os.makedirs(osp.dirname(self.path), exist_ok=True)
+        self._save()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self._save()
+
+    @property
+    def attempts(self) -> List[float]:
+        return load_attempts(osp.dirname(self.path))
+
+
+def train_command(config: str, work_dir: str, seed: int,
+                  cfg_options: List[str], resume: bool) -> List[str]:
+    """The tools/train.py command of one run; with ``resume`` it continues
+    from the work dir's last checkpoint when there is one."""
+    done = osp.join(work_dir, DONE)
+    if resume and osp.exists(done):
+        raise SystemExit(
+            f'{work_dir} holds a finished run ({DONE}); its record is in '
+            'benchmarks/results/train_protocol.jsonl. Move that work dir '
+            'away to run it again.')
+    cmd = [
+        sys.executable,
+        osp.join(ROOT, 'tools', 'train.py'), config, '--work-dir', work_dir
+    ]
+    if resume and osp.exists(osp.join(work_dir, 'last_checkpoint')):
+        cmd.append('--resume')
+    return cmd + ['--cfg-options', f'randomness.seed={seed}'] + cfg_options
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('config')
@@ -67,6 +155,12 @@ def main():
     parser.add_argument('--cfg-options', nargs='*', default=[])
     parser.add_argument('--tag', default=None,
                         help='name of the arm (default: config name)')
+    parser.add_argument('--resume', action='store_true',
+                        help='continue a stopped run from its last '
+                        'checkpoint')
+    parser.add_argument('--tick', type=float, default=30.0,
+                        help='seconds between two saves of the elapsed '
+                        'time')
     args = parser.parse_args()
     name = args.tag or osp.splitext(osp.basename(args.config))[0]
     out_dir = osp.join(ROOT, 'benchmarks', 'results')
@@ -75,15 +169,18 @@ def main():
     for seed in args.seeds:
         work_dir = osp.join(ROOT, 'work_dirs', 'benchmarks', name,
                             f'seed{seed}')
-        start = time.time()
-        cmd = [
-            sys.executable,
-            osp.join(ROOT, 'tools', 'train.py'), args.config, '--work-dir',
-            work_dir, '--cfg-options', f'randomness.seed={seed}'
-        ] + args.cfg_options
+        cmd = train_command(args.config, work_dir, seed, args.cfg_options,
+                            args.resume)
+        if not args.resume:
+            # A fresh run does not add the time of an earlier one.
+            for stale in (ATTEMPTS, DONE):
+                if osp.exists(osp.join(work_dir, stale)):
+                    os.remove(osp.join(work_dir, stale))
         print('+', ' '.join(cmd), flush=True)
-        subprocess.run(cmd, cwd=ROOT, check=True)
-        wall = time.time() - start
+        with AttemptClock(work_dir, args.tick) as clock:
+            subprocess.run(cmd, cwd=ROOT, check=True)
+        attempts = clock.attempts
+        wall = sum(attempts)
         result = final_results(work_dir)
         record = dict(
             benchmark='train_protocol',
@@ -96,6 +193,7 @@ def main():
             # Runs side by side with OMP_NUM_THREADS=1 share the cores.
             omp_num_threads=os.environ.get('OMP_NUM_THREADS'),
             wall_s=round(wall, 1),
+            attempts=len(attempts),
             epoch=result['epoch'],
             top1=result['top1'],
             many=result['many'],
@@ -106,6 +204,7 @@ def main():
             work_dir=osp.relpath(work_dir, ROOT))
         with open(osp.join(out_dir, 'train_protocol.jsonl'), 'a') as f:
             f.write(json.dumps(record) + '\n')
+        _write_json(osp.join(work_dir, DONE), dict(date=record['date']))
         rows.append(record)
 
     def fmt(key):

@@ -90,6 +90,9 @@ def test_commands_reuse_stages_and_keep_banks_apart():
     priors = command(ARMS['diffult+ride-real-priors'], 0, jobs=1)
     assert 'custom_hooks.1.counts_key=real_class_counts' in priors
     assert priors[priors.index('--tag') + 1] != ARMS['diffult+ride'].tag
+    # Stopped runs continue; --force starts them again.
+    assert '--resume' in priors
+    assert '--resume' not in command(ARMS['ce'], 0, jobs=1, resume=False)
 
 
 def test_every_arm_config_exists():

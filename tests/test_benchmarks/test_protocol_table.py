@@ -54,3 +54,15 @@ def test_a_broken_line_names_the_file_and_line(tmp_path):
     path.write_text(json.dumps(_record('ce', 0, 40.0, 'd')) + '\n{oops\n')
     with pytest.raises(ValueError, match='records.jsonl:2'):
         load_arms(str(path))
+
+
+def test_records_marked_invalid_are_left_out(tmp_path):
+    path = _write(tmp_path / 'records.jsonl', [
+        _record('ce', 0, 40.0, '2026-01-01T00:00:00'),
+        _record('mdcs', 0, 10.0, '2026-01-02T00:00:00',
+                invalid='preprocessor bug, rerun'),
+        _record('ce', 1, 10.0, '2026-01-03T00:00:00', invalid='bug'),
+    ])
+    arms = load_arms(path)
+    assert 'mdcs' not in arms
+    assert list(arms['ce']) == [0]
