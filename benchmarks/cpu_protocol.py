@@ -32,8 +32,9 @@ from typing import Callable, Dict, List, NamedTuple, Optional, Tuple
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from benchmarks.protocol_table import (DEFAULT_RECORDS, load_arms,  # noqa
-                                       table)
+from benchmarks.protocol_table import (DEFAULT_POSTHOC,  # noqa: E402
+                                       DEFAULT_RECORDS, load_arms, table,
+                                       with_posthoc)
 
 WORK = 'work_dirs/benchmarks'
 STAGES = f'{WORK}/diffult_cpu_from_scratch/seed0'
@@ -258,7 +259,8 @@ def main():
     finished, failed = run(jobs, args.jobs, done, launch,
                            lambda p: p.poll())
     print(f'{len(finished)} runs done, {len(failed)} failed or skipped')
-    print(table(load_arms(args.records), 'ce_resnet32_cifar10lt-jpg_cpu-20e',
+    print(table(with_posthoc(load_arms(args.records), DEFAULT_POSTHOC),
+                'ce_resnet32_cifar10lt-jpg_cpu-20e',
                 'ce_resnet32_cifar10-jpg_cpu-20e'))
     if failed:
         raise SystemExit(1)

@@ -2,7 +2,8 @@ import json
 
 import pytest
 
-from benchmarks.protocol_table import gap_closed, load_arms, table
+from benchmarks.protocol_table import (gap_closed, load_arms, load_posthoc,
+                                       table, with_posthoc)
 
 
 def _record(arm, seed, top1, date, **extra):
@@ -66,3 +67,30 @@ def test_records_marked_invalid_are_left_out(tmp_path):
     arms = load_arms(path)
     assert 'mdcs' not in arms
     assert list(arms['ce']) == [0]
+
+
+def test_posthoc_evaluations_are_rows_of_their_own(tmp_path):
+    def posthoc(seed, correction, top1, date='2026-01-01T00:00:00'):
+        return dict(run='ce', correction=correction, top1=top1, many=top1,
+                    medium=top1, few=None, ece=4.0, date=date,
+                    checkpoint=f'work_dirs/benchmarks/ce/seed{seed}/e.pth')
+
+    _write(tmp_path / 'posthoc.jsonl', [
+        posthoc(0, 'none', 40.0), posthoc(0, 'logit_adjust', 60.0),
+        posthoc(1, 'logit_adjust', 62.0),
+        posthoc(1, 'logit_adjust', 64.0, '2026-01-02T00:00:00')])
+    records = _write(tmp_path / 'records.jsonl',
+                     [_record('ce', 0, 40.0, '2026-01-01T00:00:00'),
+                      _record('full', 0, 80.0, '2026-01-01T00:00:00')])
+    arms = with_posthoc(load_arms(records), str(tmp_path / 'posthoc.jsonl'))
+    assert list(arms) == ['ce', 'full', 'ce + post-hoc logit_adjust']
+    row = table(arms, 'ce', 'full').splitlines()[-1]
+    # seeds 0 and 1 (the later seed-1 record wins): 62 +- 2.83, (62-40)/40
+    assert row.startswith('| ce + post-hoc logit_adjust | 0,1 | 62.00 ± 2.83')
+    assert row.endswith('| 55.0 % | - |')  # no wall time of its own
+    bad = _write(tmp_path / 'bad.jsonl', [dict(
+        posthoc(0, 'iif', 1.0), checkpoint='somewhere/e.pth')])
+    with pytest.raises(ValueError, match='seed<k>'):
+        load_posthoc(bad)
+    assert with_posthoc(load_arms(records), str(tmp_path / 'no.jsonl')) \
+        .keys() == {'ce', 'full'}
