@@ -126,7 +126,8 @@ def job_options(arm: Arm, seed: int) -> List[str]:
 
 def command(arm: Arm, seed: int, jobs: int,
             resume: bool = True) -> List[str]:
-    options = job_options(arm, seed)
+    # A checkpoint every epoch: a stopped run loses at most one on resume.
+    options = job_options(arm, seed) + ['default_hooks.checkpoint.interval=1']
     if jobs > 1:
         options += ['train_dataloader.num_workers=1',
                     'val_dataloader.num_workers=1']

@@ -92,6 +92,7 @@ def test_commands_reuse_stages_and_keep_banks_apart():
     assert priors[priors.index('--tag') + 1] != ARMS['diffult+ride'].tag
     # Stopped runs continue; --force starts them again.
     assert '--resume' in priors
+    assert 'default_hooks.checkpoint.interval=1' in priors
     assert '--resume' not in command(ARMS['ce'], 0, jobs=1, resume=False)
 
 
