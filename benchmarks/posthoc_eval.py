@@ -19,6 +19,7 @@ import glob
 import json
 import os
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -95,8 +96,11 @@ def main():
     print('| correction | top-1 | many | medium | few | ECE |')
     rows = []
     for kind in args.kinds:
+        # One work dir per seed: tools/leaderboard.py reads a work dir as
+        # one run (its latest evaluation and config dump).
+        seed = re.search(r'seed\d+', args.checkpoint)
         work_dir = osp.join(ROOT, 'work_dirs', 'benchmarks', 'posthoc_eval',
-                            name, kind)
+                            name, seed.group(0) if seed else 'run', kind)
         result = evaluate(args.config, args.checkpoint, kind, args.tau,
                           counts, head, work_dir)
         record = dict(benchmark='posthoc_eval', run=name,

@@ -80,6 +80,18 @@ def _config_of(work_dir: str):
         return None, osp.splitext(osp.basename(path))[0]
 
 
+def _with_test_time_correction(method: str, cfg, config_name: str) -> str:
+    """Name a test-time correction the config's name does not: a CE
+    checkpoint evaluated with post-hoc logit adjustment is not "CE"
+    (benchmarks/posthoc_eval.py makes such runs)."""
+    head = (cfg.get('model', {}) or {}).get('head', {}) or {}
+    tau = head.get('posthoc_tau') or 0.0
+    if not tau or 'posthoc' in config_name:
+        return method
+    kind = head.get('posthoc_type', 'logit_adjust')
+    return f'{method} + post-hoc {kind} (tau {tau:g})'
+
+
 def _describe(cfg, config_name: str) -> dict:
     parts = config_name.split('_')
     meta = dict(cfg.get('leaderboard', {}) or {}) if cfg else {}
@@ -102,6 +114,7 @@ def _describe(cfg, config_name: str) -> dict:
         train_cfg = cfg.get('train_cfg', {}) or {}
         epochs = train_cfg.get('max_epochs') or train_cfg.get('max_iters')
         seed = (cfg.get('randomness') or {}).get('seed')
+        method = _with_test_time_correction(method, cfg, config_name)
     if dataset is None and len(parts) > 2:
         dataset = DATASET_NAMES.get(parts[2], parts[2])
     return dict(
