@@ -44,6 +44,18 @@ def parse_setting(text):
     return sampler, int(steps)
 
 
+def save_grid(images, per_class: int, path: str, columns: int = 10) -> None:
+    """Save class-major uint8 images as a grid, one row per class."""
+    from PIL import Image
+    from torchvision.utils import make_grid
+    columns = min(columns, per_class)
+    rows = images.view(-1, per_class, *images.shape[1:])[:, :columns]
+    grid = make_grid(rows.flatten(0, 1), nrow=columns, padding=1)
+    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
+    Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
+    print(f'grid -> {path}', flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--generator-config', default=GENERATOR_CONFIG)
@@ -56,6 +68,10 @@ def main():
     parser.add_argument('--guidance-scale', type=float, default=0.0)
     parser.add_argument('--batch-size', type=int, default=250)
     parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument(
+        '--grid-dir', default=None,
+        help='also save each setting\'s images as a PNG grid (a row per '
+        'class, up to 10 columns) in this folder')
     parser.add_argument(
         '--out',
         default=osp.join(ROOT, 'benchmarks', 'results',
@@ -95,6 +111,10 @@ def main():
         seconds = time.perf_counter() - start
         if first_images is None:
             first_images = images
+        if args.grid_dir:
+            save_grid(images, args.per_class, osp.join(
+                args.grid_dir,
+                f'{sampler}-{steps}_w{args.guidance_scale:g}.png'))
         metric.results.clear()
         metric.process(None, [
             dict(gen_img=img, gt_label=torch.tensor([label]))
