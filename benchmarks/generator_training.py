@@ -67,6 +67,8 @@ def main():
         cfg_options=args.cfg_options,
         date=datetime.datetime.now().isoformat(timespec='seconds'),
         machine=machine(),
+        # Runs side by side with OMP_NUM_THREADS=1 share the cores.
+        omp_num_threads=os.environ.get('OMP_NUM_THREADS'),
         wall_s=round(wall, 1),
         phi0_checkpoint=os.environ.get('DIFFULT_PHI0_CHECKPOINT'),
         history=history,
