@@ -93,6 +93,10 @@ class AttemptClock:
     """Keeps the elapsed time of this attempt in the work dir while a run
     goes on, after the attempts before it.
 
+    A run stopped for a while (``kill -STOP`` on its process group, to free
+    the cores) stops this clock's thread too; a gap between two ticks longer
+    than twice the tick is taken as such a pause and left out of the time.
+
     Args:
         work_dir (str): the run's work dir.
         tick (float): seconds between two writes.
@@ -103,14 +107,28 @@ class AttemptClock:
         self.before = load_attempts(work_dir)
         self.tick = tick
         self.start = time.time()
+        self.paused = 0.0
+        self._last_tick = self.start
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
+    def note_tick(self, now: float) -> None:
+        """Counts the part of a late tick's delay beyond one tick as paused
+        when the tick is more than a whole tick late."""
+        late = now - self._last_tick - self.tick
+        if late > self.tick:
+            self.paused += late
+        self._last_tick = now
+
+    def elapsed(self, now: float) -> float:
+        return now - self.start - self.paused
+
     def _save(self) -> None:
-        _write_json(self.path, self.before + [time.time() - self.start])
+        _write_json(self.path, self.before + [self.elapsed(time.time())])
 
     def _loop(self) -> None:
         while not self._stop.wait(self.tick):
+            self.note_tick(time.time())
             self._save()
 
     def __enter__(self):
@@ -122,6 +140,7 @@ class AttemptClock:
     def __exit__(self, *exc):
         self._stop.set()
         self._thread.join()
+        self.note_tick(time.time())
         self._save()
 
     @property

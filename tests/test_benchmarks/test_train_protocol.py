@@ -36,6 +36,17 @@ def test_clock_adds_this_attempt_to_the_earlier_ones(tmp_path):
     assert not osp.exists(osp.join(work_dir, ATTEMPTS + '.tmp'))
 
 
+def test_clock_leaves_out_a_pause_between_ticks(tmp_path):
+    clock = AttemptClock(str(tmp_path), tick=10.0)
+    start = clock.start
+    clock.note_tick(start + 10.5)  # on time
+    clock.note_tick(start + 25.0)  # late, but by less than a tick
+    assert clock.paused == 0.0
+    clock.note_tick(start + 25.0 + 10.0 + 300.0)  # stopped for 300 s
+    assert clock.paused == pytest.approx(300.0)
+    assert clock.elapsed(start + 345.0) == pytest.approx(45.0)
+
+
 def _fake_training(kill_first: bool):
     """A stand-in for tools/train.py: the first call saves a checkpoint and
     dies when ``kill_first``; a call that finishes writes lt_results.json."""
