@@ -44,18 +44,6 @@ def parse_setting(text):
     return sampler, int(steps)
 
 
-def save_grid(images, per_class: int, path: str, columns: int = 10) -> None:
-    """Save class-major uint8 images as a grid, one row per class."""
-    from PIL import Image
-    from torchvision.utils import make_grid
-    columns = min(columns, per_class)
-    rows = images.view(-1, per_class, *images.shape[1:])[:, :columns]
-    grid = make_grid(rows.flatten(0, 1), nrow=columns, padding=1)
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
-    print(f'grid -> {path}', flush=True)
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--generator-config', default=GENERATOR_CONFIG)
@@ -86,6 +74,7 @@ def main():
 
     from diffult_plugin.datasets.transforms import DiffuLTFilter
     from diffult_plugin.engine.synthesis.sources import load_generator
+    from diffult_plugin.utils import save_class_grid
     init_default_scope('mmpretrain')
 
     gen_cfg = Config.fromfile(osp.join(ROOT, args.generator_config))
@@ -112,9 +101,11 @@ def main():
         if first_images is None:
             first_images = images
         if args.grid_dir:
-            save_grid(images, args.per_class, osp.join(
+            grid = osp.join(
                 args.grid_dir,
-                f'{sampler}-{steps}_w{args.guidance_scale:g}.png'))
+                f'{sampler}-{steps}_w{args.guidance_scale:g}.png')
+            save_class_grid(images, args.per_class, grid, columns=10)
+            print(f'grid -> {grid}', flush=True)
         metric.results.clear()
         metric.process(None, [
             dict(gen_img=img, gt_label=torch.tensor([label]))

@@ -1,3 +1,4 @@
 from .safe_loading import register_safe_globals
+from .sample_grid import save_class_grid
 
-__all__ = ['register_safe_globals']
+__all__ = ['register_safe_globals', 'save_class_grid']

@@ -1,5 +1,4 @@
 """Write a per-class grid of generated samples at each validation."""
-import os
 import os.path as osp
 from typing import Optional
 
@@ -7,8 +6,8 @@ import torch
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
-from PIL import Image
-from torchvision.utils import make_grid
+
+from diffult_plugin.utils import save_class_grid
 
 
 @HOOKS.register_module()
@@ -52,10 +51,8 @@ class DiffusionSampleGridHook(Hook):
             self.max_classes, model.num_classes)
         labels = torch.arange(classes).repeat_interleave(self.per_class)
         images = model.sample(labels, **self.sample_kwargs)
-        grid = make_grid(images, nrow=self.per_class, padding=1)
-        out_dir = osp.join(runner.work_dir, 'samples')
-        os.makedirs(out_dir, exist_ok=True)
-        path = osp.join(out_dir, f'iter_{runner.iter}.png')
-        Image.fromarray(grid.permute(1, 2, 0).numpy()).save(path)
+        path = osp.join(runner.work_dir, 'samples',
+                        f'iter_{runner.iter}.png')
+        save_class_grid(images, self.per_class, path)
         runner.logger.info(f'sample grid ({classes} classes x '
                            f'{self.per_class}) saved to {path}')
