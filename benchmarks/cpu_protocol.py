@@ -101,7 +101,10 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
     ('diffult-ot-filter',
      Arm('configs/diffult-ot-filter_resnet32_cifar10lt-jpg_cpu.py',
          'diffult-ot-filter_resnet32_cifar10lt-jpg_cpu',
-         options=(f'custom_hooks.0.stages_dir={STAGES}', ),
+         # Its first round is the diffult arm's bank, copied (the filters
+         # then judge the same candidates); only further rounds sample.
+         options=(f'custom_hooks.0.stages_dir={STAGES}',
+                  f'custom_hooks.0.reuse_candidates_from={STAGES}/bank'),
          needs=('diffult', ),
          own_bank=True)),
     # The same generator sampled with classifier-free guidance w = 8, which

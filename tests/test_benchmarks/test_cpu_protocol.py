@@ -86,6 +86,9 @@ def test_commands_reuse_stages_and_keep_banks_apart():
     assert ('custom_hooks.0.bank_dir=work_dirs/benchmarks/'
             'diffult-ot-filter_resnet32_cifar10lt-jpg_cpu/seed0/bank') in ot
     assert 'train_dataloader.num_workers=1' in ot
+    # The OT bank copies the candidates the diffult bank already holds.
+    assert ('custom_hooks.0.reuse_candidates_from=work_dirs/benchmarks/'
+            'diffult_cpu_from_scratch/seed0/bank') in ot
     assert 'stages_dir' not in ' '.join(command(ARMS['ce'], 0, jobs=1))
     priors = command(ARMS['diffult+ride-real-priors'], 0, jobs=1)
     assert 'custom_hooks.1.counts_key=real_class_counts' in priors

@@ -2,7 +2,7 @@
 import hashlib
 import os.path as osp
 import sys
-from typing import Optional
+from typing import Optional, Sequence, Union
 
 from mmengine.config import Config
 from mmengine.dist import get_dist_info
@@ -110,6 +110,11 @@ class DiffuLTSynthesisHook(Hook):
         max_tries (float): At most ``max_tries * slots`` candidates per
             class. Defaults to 4.
         seed (int): Seed of the bank. Defaults to 0.
+        reuse_candidates_from (str | list[str]): Other banks of the same
+            generator, sampler and seed (e.g. the bank of a run with another
+            filter): the candidates they already hold are copied and judged
+            by this run's filter instead of being sampled again. Defaults to
+            ().
         filter (dict, optional): A phi0 filter transform config
             (``DiffuLTFilter``, ``Phi0ConfidenceFilter``); phi0 is filled
             in. None keeps every candidate.
@@ -136,6 +141,7 @@ class DiffuLTSynthesisHook(Hook):
                  shard_size: int = 256,
                  max_tries: float = 4.0,
                  seed: int = 0,
+                 reuse_candidates_from: Union[str, Sequence[str]] = (),
                  filter: Optional[dict] = dict(type='DiffuLTFilter'),
                  grid_per_class: int = 8,
                  device: Optional[str] = None):
@@ -169,6 +175,9 @@ class DiffuLTSynthesisHook(Hook):
         self.shard_size = shard_size
         self.max_tries = max_tries
         self.seed = seed
+        if isinstance(reuse_candidates_from, str):
+            reuse_candidates_from = [reuse_candidates_from]
+        self.reuse_candidates_from = list(reuse_candidates_from)
         self.filter_cfg = dict(filter) if filter is not None else None
         self.grid_per_class = grid_per_class
         self.device = device
@@ -286,7 +295,8 @@ class DiffuLTSynthesisHook(Hook):
             max_tries=self.max_tries,
             dataset_fingerprint=self.dataset_fingerprint(dataset),
             class_names=dataset.metainfo['classes'],
-            on_shard=progress)
+            on_shard=progress,
+            reuse_from=self.reuse_candidates_from)
         try:
             bank = builder.build()
         finally:

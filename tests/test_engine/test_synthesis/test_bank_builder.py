@@ -153,6 +153,59 @@ def test_bank_of_another_configuration_is_refused(tmp_path):
         bank.check_slots([0, 5, 13])
 
 
+def test_shards_of_another_bank_are_reused_not_regenerated(tmp_path):
+    # Bank A: the lenient filter. Bank B: a strict one, which needs more
+    # rounds; the shards A already holds are copied, not sampled again.
+    donor = str(tmp_path / 'donor')
+    _builder(donor).build()
+    donor_shards = {
+        name[:-4]
+        for name in os.listdir(osp.join(donor, 'shards'))
+        if name.endswith('.npy')
+    }
+    alone = str(tmp_path / 'alone')
+    source_alone = NoiseSource()
+    _builder(alone, threshold=110.0, source=source_alone).build()
+
+    reusing = str(tmp_path / 'reusing')
+    source = NoiseSource()
+    _builder(reusing, threshold=110.0, source=source,
+             reuse_from=[donor]).build()
+    # The same bank, byte for byte, as without reuse ...
+    assert _bytes_of(reusing) == _bytes_of(alone)
+    # ... for fewer samples drawn: a shard the donor holds with the same
+    # offset and count (its first round) is copied, any other generated.
+    def record(bank, name):
+        with open(osp.join(bank, 'shards', name + '.json')) as f:
+            return json.load(f)
+
+    shared = 0
+    for name in donor_shards:
+        theirs = record(donor, name)
+        if osp.isfile(osp.join(reusing, 'shards', name + '.json')):
+            ours = record(reusing, name)
+            if (ours['offset'], ours['requested']) == (theirs['offset'],
+                                                       theirs['requested']):
+                shared += ours['num_images']
+    generated = sum(count for _, count in source.calls)
+    assert shared > 0
+    assert generated == sum(count
+                            for _, count in source_alone.calls) - shared
+
+
+def test_reuse_skips_banks_of_other_candidates(tmp_path):
+    donor = str(tmp_path / 'donor')
+    _builder(donor, source=NoiseSource('b')).build()
+    source = NoiseSource()
+    _builder(str(tmp_path / 'new'), source=source,
+             reuse_from=donor).build()
+    source_alone = NoiseSource()
+    _builder(str(tmp_path / 'alone'), source=source_alone).build()
+    assert source.calls == source_alone.calls  # nothing was copied
+    with pytest.raises(FileNotFoundError, match='reuse_from'):
+        _builder(str(tmp_path / 'x'), reuse_from=[str(tmp_path / 'none')])
+
+
 def test_missing_bank_names_the_fix(tmp_path):
     with pytest.raises(FileNotFoundError, match='synthesize.py'):
         SyntheticBank(str(tmp_path))
