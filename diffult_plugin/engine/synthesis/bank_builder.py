@@ -65,7 +65,7 @@ class BankBuilder:
         dataset_fingerprint (dict): What identifies the real dataset.
         class_names (Sequence[str], optional): For messages.
         on_shard (callable, optional): Called with the number of candidates
-            of each shard this rank generated (progress).
+            of each shard this rank made, sampled or copied (progress).
         reuse_from (Sequence[str]): Folders of other banks (complete or
             not) built from the same source, seed and dataset, e.g. with
             another filter. A shard they hold with the same seed, offset and
