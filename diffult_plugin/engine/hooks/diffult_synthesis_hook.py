@@ -53,8 +53,8 @@ class _Progress:
         if self.bar is not None:
             self.bar.update(self.task, completed=min(self.done, self.total))
         elif self.done / self.total >= self.next_log:
-            self.logger.info(f'synthesis: {self.done} candidates sampled or copied '
-                             'by this rank')
+            self.logger.info(f'synthesis: {self.done} candidates sampled '
+                             'or copied by this rank')
             self.next_log += 0.1
 
     def close(self) -> None:
