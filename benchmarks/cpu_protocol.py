@@ -17,7 +17,8 @@ generator and the bank of the ``diffult`` arm's seed-0 run, the DeiT-LT
 student distils from the Balanced Softmax checkpoint. ``--jobs N`` runs N
 arms side by side with ``OMP_NUM_THREADS = cores // N`` and one loader
 worker each (on 2 cores two 1-thread runs take as long together as the
-two 2-thread runs one after the other, and never oversubscribe the cores).
+two 2-thread runs one after the other, and never oversubscribe the cores);
+``--threads`` overrides that, e.g. beside another protocol process.
 The table at the end comes from benchmarks/protocol_table.py.
 """
 import argparse
@@ -184,11 +185,13 @@ def run(jobs: List[Job],
         done: Dict[str, set],
         launch: Callable[[Job, dict], object],
         poll: Callable[[object], Optional[int]],
-        wait_s: float = 20.0) -> Tuple[List[Job], List[Job]]:
+        wait_s: float = 20.0,
+        threads: Optional[int] = None) -> Tuple[List[Job], List[Job]]:
     """Runs ``jobs`` in at most ``slots`` processes; returns (finished,
     failed or skipped). ``launch(job, env)`` starts one, ``poll(handle)``
-    gives its exit code or None while it runs."""
-    threads = max(1, (os.cpu_count() or 1) // slots)
+    gives its exit code or None while it runs. Each run gets ``threads``
+    OpenMP threads, by default ``cores // slots``."""
+    threads = threads or max(1, (os.cpu_count() or 1) // slots)
     env = dict(os.environ, OMP_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads))
     pending, running, finished, failed = list(jobs), [], [], []
@@ -240,6 +243,11 @@ def main():
                         help=f'default: all ({", ".join(ARMS)})')
     parser.add_argument('--jobs', type=int, default=1,
                         help='arms run side by side (default 1)')
+    parser.add_argument(
+        '--threads', type=int, default=None,
+        help='OpenMP threads per run (default: cores // jobs); give the '
+        'cores left when another protocol process already runs, e.g. '
+        '--threads 1 beside one 1-thread run on 2 cores')
     parser.add_argument('--force', action='store_true',
                         help='rerun pairs that already have a record')
     parser.add_argument('--dry-run', action='store_true')
@@ -247,6 +255,9 @@ def main():
     args = parser.parse_args()
     if args.jobs < 1:
         raise SystemExit('--jobs must be >= 1.')
+    if args.threads is not None and args.threads < 1:
+        raise SystemExit('--threads must be >= 1 (or left out: cores // '
+                         'jobs).')
     if not os.environ.get('DIFFULT_CIFAR10_JPG'):
         raise SystemExit(
             'DIFFULT_CIFAR10_JPG is not set: point it at the CIFAR-10 JPEG '
@@ -271,7 +282,7 @@ def main():
                                     stderr=subprocess.STDOUT)
 
     finished, failed = run(jobs, args.jobs, done, launch,
-                           lambda p: p.poll())
+                           lambda p: p.poll(), threads=args.threads)
     print(f'{len(finished)} runs done, {len(failed)} failed or skipped')
     print(table(with_posthoc(load_arms(args.records), DEFAULT_POSTHOC),
                 'ce_resnet32_cifar10lt-jpg_cpu-20e',

@@ -59,6 +59,11 @@ def test_needs_run_first_and_slots_are_respected():
     threads = str(max(1, (os.cpu_count() or 1) // 2))
     assert all(env['OMP_NUM_THREADS'] == env['MKL_NUM_THREADS'] == threads
                for env in fake.envs)
+    # --threads overrides the share, e.g. beside another protocol process.
+    fake = FakeRuns()
+    run(plan(['ce'], {}, force=False), 1, {}, fake.launch, fake.poll,
+        wait_s=0, threads=1)
+    assert {env['OMP_NUM_THREADS'] for env in fake.envs} == {'1'}
 
 
 def test_a_failed_arm_skips_what_needs_it():
