@@ -18,10 +18,10 @@ Because a shard's candidates depend only on (source, bank seed, class, shard
 number, offset, count), a bank for another filter or another target can take
 the shards it shares with an existing bank instead of sampling them again
 (``reuse_from``): two filters are then compared on the same candidates, and
-the second bank costs only the candidates the first one never needed.
+the second bank costs only the candidates the first one never needed
+(:class:`DonorBanks`).
 """
 import io
-import json
 import math
 import os
 import os.path as osp
@@ -33,12 +33,12 @@ from mmengine.logging import MMLogger
 
 from diffult_plugin.datasets.synthetic_bank import (
     BANK_FORMAT, FINGERPRINT, BankMismatchError, INDEX, MANIFEST, SHARDS, SyntheticBank,
-    check_fingerprint, fingerprint_difference, fingerprint_digest, shard_name,
-    verify_shard)
+    check_fingerprint, fingerprint_digest, shard_name, verify_shard)
 from diffult_plugin.utils.atomic_io import (atomic_write_bytes,
                                             atomic_write_json, npy_bytes,
                                             remove_stale_temporaries,
                                             sha256_bytes, sha256_file)
+from .donor_banks import DonorBanks
 from .sources import shard_seed
 
 #: Suffix of the phi0 logits a joint filter keeps next to a shard.
@@ -103,18 +103,12 @@ class BankBuilder:
             str(c) for c in range(len(self.slots))
         ]
         self.on_shard = on_shard
-        if isinstance(reuse_from, str):
-            reuse_from = [reuse_from]
-        for folder in reuse_from:
-            if not osp.isfile(osp.join(folder, FINGERPRINT)):
-                raise FileNotFoundError(
-                    f'reuse_from: {folder} is not a synthetic bank (no '
-                    f'{FINGERPRINT}); give the folder of a bank, e.g. '
-                    '<stages_dir>/bank, or leave it out.')
-        self.reuse_from = list(reuse_from)
-        self.reused = 0
         self.logger = MMLogger.get_current_instance()
         self.rank, self.world_size = get_dist_info()
+        # Only with donors: the fingerprint hashes the generator checkpoint.
+        self.donors = DonorBanks(reuse_from, self.fingerprint(),
+                                 bank_dir) if reuse_from else None
+        self.reused = 0
 
     # ------------------------------------------------------------ identity
     def fingerprint(self) -> dict:
@@ -151,57 +145,14 @@ class BankBuilder:
                 shard, offset, want = shard + 1, offset + count, want - count
         return requests
 
-    # ------------------------------------------------------------ reuse
-    def _donor_banks(self) -> list:
-        """The ``reuse_from`` banks whose candidates are this bank's."""
-        if hasattr(self, '_donors'):
-            return self._donors
-        mine = json.loads(json.dumps(self.fingerprint()))
-        self._donors = []
-        for folder in self.reuse_from:
-            with open(osp.join(folder, FINGERPRINT)) as f:
-                theirs = json.load(f)
-            differ = [
-                key for key in ('source', 'seed', 'dataset')
-                if theirs.get(key) != mine[key]
-            ]
-            if differ:
-                keys = []
-                for key in differ:
-                    if isinstance(mine[key], dict) and isinstance(
-                            theirs.get(key), dict):
-                        keys += fingerprint_difference(
-                            theirs[key], mine[key], f'{key}.')
-                    else:
-                        keys.append(key)
-                self.logger.warning(
-                    f'reuse_from: the bank in {folder} has other candidates '
-                    f'(differs in: {", ".join(keys)}); generating instead.')
-            elif osp.abspath(folder) != osp.abspath(self.bank_dir):
-                self._donors.append(folder)
-        return self._donors
-
-    def _reused_shard(self, request: dict, seed: int) -> Optional[bytes]:
-        """The .npy bytes of the same shard in a ``reuse_from`` bank."""
-        name = shard_name(request['label'], request['shard'])
-        for folder in self._donor_banks():
-            record = verify_shard(folder, name)
-            if record is None or record.get('seed') != seed or \
-                    record.get('offset') != request['offset'] or \
-                    record.get('requested') != request['count'] or \
-                    record.get('num_images') != request['count']:
-                continue
-            with open(osp.join(folder, SHARDS, name + '.npy'), 'rb') as f:
-                data = f.read()
-            if sha256_bytes(data) == record['images_sha256']:
-                return data
-        return None
-
     # ------------------------------------------------------------ shards
     def _make_shard(self, request: dict) -> None:
         label = request['label']
         seed = shard_seed(self.seed, label, request['shard'])
-        data = self._reused_shard(request, seed)
+        name = shard_name(label, request['shard'])
+        data = self.donors.shard_bytes(
+            name, seed, request['offset'],
+            request['count']) if self.donors else None
         if data is not None:
             images = np.load(io.BytesIO(data), allow_pickle=False)
             self.reused += len(images)
@@ -210,7 +161,6 @@ class BankBuilder:
                 self.source.generate(label, request['count'], seed,
                                      request['offset']), dtype=np.uint8)
             data = npy_bytes(images)
-        name = shard_name(label, request['shard'])
         folder = osp.join(self.bank_dir, SHARDS)
         pending = {}
         if self._joint and len(images):
@@ -350,7 +300,7 @@ class BankBuilder:
             if self.reused > reused:
                 self.logger.info(
                     f'synthesis round {round_number}: {self.reused - reused} '
-                    f'candidates copied from {", ".join(self._donors)}')
+                    f'candidates copied from {", ".join(self.donors.folders)}')
             barrier()
             if self._joint:
                 if self.rank == 0:
