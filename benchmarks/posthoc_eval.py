@@ -7,7 +7,9 @@
 Runs tools/test.py once per correction: none (posthoc_tau = 0), logit
 adjustment ``z - tau log pi`` and the inverse image frequency
 ``z + tau log((N - n_c) / n_c)`` (APA / AGLU's IIF), with the real training
-class counts of the config's dataset. A plain ``LinearClsHead`` is evaluated
+class counts of the config's dataset (``posthoc_class_counts``; for a model
+trained on a DiffuLT proxy these are the real long-tailed counts, not the
+proxy's that its checkpoint holds). A plain ``LinearClsHead`` is evaluated
 as ``WeightedLinearClsHead`` (same parameters, with the corrections). It
 separates what a method's training gives from what its test-time correction
 gives. One JSON record per correction is appended to
@@ -56,8 +58,10 @@ def head_type(config: str) -> str:
 
 def evaluate(config, checkpoint, kind, tau, counts, head, work_dir):
     counts_text = json.dumps(counts, separators=(',', ':'))
+    # posthoc_class_counts, not class_counts: a checkpoint's own counts
+    # (the DiffuLT proxy's, for a model trained on it) would replace those.
     options = [f'model.head.type={head}',
-               f'model.head.class_counts={counts_text}',
+               f'model.head.posthoc_class_counts={counts_text}',
                'model.head.posthoc_tau=' + ('0.0' if kind == 'none' else
                                             str(float(tau)))]
     if kind != 'none':
@@ -108,7 +112,7 @@ def main():
                       tau=0.0 if kind == 'none' else args.tau,
                       date=datetime.datetime.now().isoformat(
                           timespec='seconds'),
-                      machine=machine(), **result)
+                      machine=machine(), prior_counts=counts, **result)
         with open(osp.join(out_dir, 'posthoc_eval.jsonl'), 'a') as f:
             f.write(json.dumps(record) + '\n')
         rows.append(record)

@@ -54,6 +54,12 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
             'batch'.
         posthoc_tau (float): Post-hoc logit adjustment of the prediction.
             Defaults to 0 (off).
+        class_counts (Sequence[int], optional): Fixed training class counts
+            (else set by ``TrainClassCountsHook``).
+        posthoc_class_counts (Sequence[int], optional): The prior that the
+            post-hoc adjustment removes, when it is not the training counts
+            (e.g. the real counts of a model trained on a DiffuLT proxy).
+            Not overridden by a checkpoint. Defaults to None.
         init_cfg (dict, optional): mmengine init config.
     """
 
@@ -71,6 +77,7 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
                  sample_weight_norm: str = 'batch',
                  posthoc_tau: float = 0.0,
                  class_counts: Optional[Sequence[int]] = None,
+                 posthoc_class_counts: Optional[Sequence[int]] = None,
                  init_cfg: Optional[dict] = None,
                  **kwargs):
         super().__init__(loss=loss, init_cfg=init_cfg, **kwargs)
@@ -112,7 +119,7 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
             router.setdefault('num_experts', num_experts)
             router.setdefault('in_channels', in_channels)
             self.router = MODELS.build(router)
-        self._init_class_counts(class_counts)
+        self._init_class_counts(class_counts, posthoc_class_counts)
 
     def set_epoch(self, epoch: int) -> None:
         """Called by ``EpochStateHook``: switch to re-training."""

@@ -44,6 +44,11 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
             off. Defaults to None.
         class_counts (Sequence[int], optional): Fixed training class counts
             for ``posthoc_tau`` (else set by ``TrainClassCountsHook``).
+        posthoc_class_counts (Sequence[int], optional): The prior that the
+            post-hoc correction removes, when it is not the training counts
+            (e.g. the real long-tailed counts of a model trained on a DiffuLT
+            proxy). Not overridden by a checkpoint. Defaults to None (the
+            training counts).
         **kwargs: ``LinearClsHead`` arguments.
     """
 
@@ -54,6 +59,7 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
                  posthoc_type: str = 'logit_adjust',
                  tau_norm: Optional[float] = None,
                  class_counts=None,
+                 posthoc_class_counts=None,
                  **kwargs):
         super().__init__(*args, **kwargs)
         weighted_average_factor(None, 1, sample_weight_norm)  # validates
@@ -61,7 +67,7 @@ class WeightedLinearClsHead(ClassCountsMixin, LinearClsHead):
         self.posthoc_tau = float(posthoc_tau)
         self.posthoc_type = check_posthoc_kind(posthoc_type)
         self.tau_norm = tau_norm
-        self._init_class_counts(class_counts)
+        self._init_class_counts(class_counts, posthoc_class_counts)
 
     def _get_loss(self, cls_score: torch.Tensor, data_samples, **kwargs):
         if 'gt_score' in data_samples[0]:

@@ -29,12 +29,31 @@ class ClassCountsMixin:
     checkpoints, so test-time uses (post-hoc logit adjustment) work on a
     loaded model. The buffer's length is the number of classes, unknown until
     the counts arrive; loading resizes it.
+
+    ``posthoc_class_counts`` is the prior that the test-time correction
+    removes, when it is not the training set's: e.g. the real long-tailed
+    counts for a model trained on a DiffuLT proxy. It is a config setting,
+    not a buffer, so a loaded checkpoint (which holds the training counts)
+    does not replace it.
     """
 
-    def _init_class_counts(self, class_counts: Optional[Sequence[int]]):
+    def _init_class_counts(
+            self,
+            class_counts: Optional[Sequence[int]],
+            posthoc_class_counts: Optional[Sequence[int]] = None):
         self.register_buffer('class_counts', torch.zeros(0))
         if class_counts is not None:
             self.set_class_counts(class_counts)
+        self.posthoc_class_counts = None
+        if posthoc_class_counts is not None:
+            counts = torch.as_tensor(posthoc_class_counts,
+                                     dtype=torch.float32).flatten()
+            if len(counts) == 0 or (counts < 0).any():
+                raise ValueError(
+                    f'{type(self).__name__}: posthoc_class_counts must be '
+                    'non-negative and non-empty, got '
+                    f'{list(posthoc_class_counts)}')
+            self.posthoc_class_counts = counts
 
     def set_class_counts(self, counts: Sequence[int]) -> None:
         counts = torch.as_tensor(counts, dtype=torch.float32).flatten()
@@ -85,10 +104,18 @@ class ClassCountsMixin:
         if tau == 0:
             return cls_score
         num_classes = cls_score.size(1)
+        counts = getattr(self, 'posthoc_class_counts', None)
+        if counts is None:
+            counts = self.counts_or_raise(num_classes)
+        elif counts.numel() != num_classes:
+            raise ValueError(
+                f'{type(self).__name__}: {counts.numel()} posthoc_class_counts'
+                f' but {num_classes} logits per sample.')
+        counts = counts.to(cls_score.device)
         if kind == 'logit_adjust':
-            return cls_score - tau * self.log_prior(num_classes).to(cls_score)
-        counts = self.counts_or_raise(num_classes)
-        # An empty class counts as 1 image, as in log_prior.
+            # An empty class counts as 1 image, as in log_prior.
+            prior = counts.clamp_min(1.0) / counts.clamp_min(1.0).sum()
+            return cls_score - tau * torch.log(prior).to(cls_score)
         iif = torch.log((counts.sum() - counts).clamp_min(1.0) /
                         counts.clamp_min(1.0))
         return cls_score + tau * iif.to(cls_score)

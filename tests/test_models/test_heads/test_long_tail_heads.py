@@ -38,6 +38,29 @@ def test_posthoc_logit_adjustment():
         plain.loss((feat, ), data_samples([0]))['loss'])
 
 
+def test_posthoc_prior_other_than_the_training_counts():
+    # A model trained on a flat proxy (its checkpoint holds counts 1:1),
+    # corrected at test for the real 9:1 prior.
+    trained = _linear_head(class_counts=[5, 5])
+    head = _linear_head(posthoc_tau=1.0, posthoc_class_counts=[9, 1])
+    head.load_state_dict(trained.state_dict())
+    assert head.class_counts.tolist() == [5.0, 5.0]  # from the checkpoint
+    feat = torch.tensor([[1.0, 2.0]])
+    expected = torch.softmax(torch.tensor(
+        [3.5 - math.log(0.9), 1.5 - math.log(0.1)]), 0)
+    assert torch.allclose(head.predict((feat, ))[0].pred_score, expected)
+    iif = _linear_head(posthoc_tau=1.0, posthoc_type='iif',
+                       posthoc_class_counts=[9, 1], class_counts=[5, 5])
+    expected = torch.softmax(torch.tensor(
+        [3.5 + math.log(1 / 9), 1.5 + math.log(9 / 1)]), 0)
+    assert torch.allclose(iif.predict((feat, ))[0].pred_score, expected)
+    with pytest.raises(ValueError, match='posthoc_class_counts'):
+        _linear_head(posthoc_tau=1.0,
+                     posthoc_class_counts=[9, 1, 1]).predict((feat, ))
+    with pytest.raises(ValueError, match='posthoc_class_counts'):
+        _linear_head(posthoc_class_counts=[-1, 1])
+
+
 def test_tau_norm():
     head = _linear_head(tau_norm=1.0)
     feat = torch.tensor([[1.0, 2.0]])
