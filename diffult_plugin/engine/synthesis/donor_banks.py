@@ -14,8 +14,7 @@ from typing import List, Optional, Sequence, Union
 from mmengine.logging import MMLogger
 
 from diffult_plugin.datasets.synthetic_bank import (FINGERPRINT, SHARDS,
-                                                    fingerprint_difference,
-                                                    verify_shard)
+                                                    fingerprint_difference)
 from diffult_plugin.utils.atomic_io import sha256_bytes
 
 #: The fingerprint keys that decide what a shard holds.
@@ -72,15 +71,18 @@ class DonorBanks:
         """The ``.npy`` bytes of shard ``name`` with this seed, offset and
         count of candidates in a donor, or None where no donor has it."""
         for folder in self.folders:
-            record = verify_shard(folder, name)
-            if record is None or record.get('seed') != seed or \
-                    record.get('offset') != offset or \
-                    record.get('requested') != count or \
-                    record.get('num_images') != count:
-                continue
-            with open(osp.join(folder, SHARDS, name + '.npy'), 'rb') as f:
-                data = f.read()
-            # Read again after verify_shard: the file may have changed.
-            if sha256_bytes(data) == record['images_sha256']:
+            base = osp.join(folder, SHARDS, name)
+            try:
+                with open(base + '.json') as f:
+                    record = json.load(f)
+                with open(base + '.npy', 'rb') as f:
+                    data = f.read()
+            except (OSError, ValueError):
+                continue  # not in this donor, or half written
+            # Read and hashed once: a truncated or changed shard fails here.
+            if (record.get('seed'), record.get('offset'),
+                    record.get('requested'), record.get('num_images')) == (
+                        seed, offset, count, count) and sha256_bytes(
+                            data) == record.get('images_sha256'):
                 return data
         return None
