@@ -48,3 +48,66 @@ def test_real_counts_of_a_proxy_on_request():
     assert model.counts == [5, 3, 1]
     TrainClassCountsHook().before_train(runner)
     assert model.counts == [5, 5, 5]
+
+
+def _head_and_loss():
+    from mmpretrain.registry import MODELS
+
+    import diffult_plugin  # noqa: F401
+    return MODELS.build(
+        dict(type='WeightedLinearClsHead', num_classes=3, in_channels=2,
+             posthoc_tau=1.0,
+             loss=dict(type='BalancedSoftmaxLoss')))
+
+
+def test_posthoc_prior_from_the_real_counts():
+    head = _head_and_loss()
+    runner, logs = _runner(
+        dict(class_counts=[5, 5, 5], real_class_counts=[5, 3, 1]), head)
+    TrainClassCountsHook(
+        posthoc_counts_key='real_class_counts').before_train(runner)
+    # The loss trains on the proxy's prior; the test-time correction
+    # removes the real one.
+    assert head.class_counts.tolist() == [5, 5, 5]
+    assert head.loss_module.class_counts.tolist() == [5, 5, 5]
+    assert head.posthoc_class_counts.tolist() == [5, 3, 1]
+    assert not hasattr(head.loss_module, 'posthoc_tau')
+    assert '1 head(s)' in logs[-1]
+    scores = torch.zeros(1, 3)
+    assert torch.allclose(head.posthoc_adjust(scores, 1.0),
+                          -torch.log(torch.tensor([[5, 3, 1]]) / 9.0))
+    # Without the option the heads keep no separate prior.
+    plain = _head_and_loss()
+    runner, _ = _runner(
+        dict(class_counts=[5, 5, 5], real_class_counts=[5, 3, 1]), plain)
+    TrainClassCountsHook().before_train(runner)
+    assert plain.posthoc_class_counts is None
+
+
+def test_posthoc_key_missing_is_refused():
+    runner, _ = _runner(dict(class_counts=[5, 3, 1]), _head_and_loss())
+    with pytest.raises(ValueError, match='real_class_counts'):
+        TrainClassCountsHook(
+            posthoc_counts_key='real_class_counts').before_train(runner)
+    with pytest.raises(TypeError, match='posthoc_counts_key'):
+        TrainClassCountsHook(posthoc_counts_key=['real_class_counts'])
+
+
+def test_posthoc_prior_in_a_run_that_only_evaluates():
+    head = _head_and_loss()
+    head.set_class_counts([5, 5, 5])  # as loaded from a proxy checkpoint
+    runner, _ = _runner({}, head)
+    runner.test_dataloader = SimpleNamespace(dataset=SimpleNamespace(
+        metainfo=dict(train_class_counts=[5, 3, 1])))
+    TrainClassCountsHook(
+        posthoc_counts_key='real_class_counts').before_test(runner)
+    assert head.posthoc_class_counts.tolist() == [5, 3, 1]
+    assert head.class_counts.tolist() == [5, 5, 5]
+    # An evaluated set without training counts cannot give the prior.
+    head = _head_and_loss()
+    runner.model = head
+    runner.test_dataloader = SimpleNamespace(dataset=SimpleNamespace(
+        metainfo={}))
+    with pytest.raises(ValueError, match='train_class_counts'):
+        TrainClassCountsHook(
+            posthoc_counts_key='real_class_counts').before_test(runner)

@@ -1,4 +1,6 @@
 """Hand the training set's class counts to the model before training."""
+from typing import Optional
+
 from mmengine.hooks import Hook
 from mmengine.model import is_model_wrapper
 from mmpretrain.registry import HOOKS
@@ -24,11 +26,28 @@ class TrainClassCountsHook(Hook):
             gives the real long-tailed counts instead, for methods whose
             prior should describe the real imbalance (benchmarks/RESULTS.md,
             DiffuLT + RIDE).
+        posthoc_counts_key (str, optional): The metainfo key whose counts
+            the heads' test-time prior correction (``posthoc_tau > 0``)
+            removes; they go to ``set_posthoc_class_counts`` of every head.
+            None (default) leaves the correction on the training counts. On
+            a DiffuLT proxy, 'real_class_counts' corrects for the real
+            long-tailed prior, which the proxy still carries (benchmarks/
+            RESULTS.md: DiffuLT + AGLU). ``posthoc_class_counts`` is not
+            saved in checkpoints, so in a run that only evaluates, the
+            real counts come from the evaluated dataset's
+            ``metainfo['train_class_counts']``.
     """
     priority = 'VERY_HIGH'
 
-    def __init__(self, counts_key: str = 'class_counts'):
+    def __init__(self, counts_key: str = 'class_counts',
+                 posthoc_counts_key: Optional[str] = None):
+        if posthoc_counts_key is not None and \
+                not isinstance(posthoc_counts_key, str):
+            raise TypeError('TrainClassCountsHook: posthoc_counts_key must '
+                            "be a metainfo key such as 'real_class_counts', "
+                            f'got {posthoc_counts_key!r}.')
         self.counts_key = counts_key
+        self.posthoc_counts_key = posthoc_counts_key
 
     def before_train(self, runner) -> None:
         dataset = runner.train_dataloader.dataset
@@ -47,10 +66,52 @@ class TrainClassCountsHook(Hook):
         runner.logger.info(
             f'TrainClassCountsHook: class counts {min(counts)}..{max(counts)} '
             f'({sum(counts)} images) -> {len(receivers)} module(s)')
+        if self.posthoc_counts_key is not None:
+            posthoc = dataset.metainfo.get(self.posthoc_counts_key)
+            if posthoc is None:
+                raise ValueError(
+                    f'TrainClassCountsHook: {type(dataset).__name__} has no '
+                    f'metainfo[{self.posthoc_counts_key!r}] for '
+                    "posthoc_counts_key; 'real_class_counts' needs "
+                    'DiffuLTDataset, or leave posthoc_counts_key=None.')
+            self._set_posthoc(runner, model, posthoc,
+                              f'metainfo[{self.posthoc_counts_key!r}]')
+
+    @staticmethod
+    def _posthoc_heads(model):
+        # Heads, not losses: only modules with a test-time correction.
+        return [
+            m for m in model.modules()
+            if hasattr(m, 'set_posthoc_class_counts')
+            and hasattr(m, 'posthoc_tau')
+        ]
+
+    def _set_posthoc(self, runner, model, counts, source: str) -> None:
+        heads = self._posthoc_heads(model)
+        for head in heads:
+            head.set_posthoc_class_counts(counts)
+        runner.logger.info(
+            f'TrainClassCountsHook: test-time prior {source} '
+            f'{min(counts)}..{max(counts)} ({sum(counts)} images) -> '
+            f'{len(heads)} head(s)')
 
     def _fill_missing(self, runner, dataloader) -> None:
         model = runner.model.module if is_model_wrapper(
             runner.model) else runner.model
+        if self.posthoc_counts_key == 'real_class_counts' and any(
+                h.posthoc_class_counts is None
+                for h in self._posthoc_heads(model)):
+            # A run that only evaluates (before_train never ran): the
+            # evaluated set's training counts are the real ones.
+            real = dataloader.dataset.metainfo.get('train_class_counts')
+            if real is None:
+                raise ValueError(
+                    'TrainClassCountsHook: posthoc_counts_key='
+                    "'real_class_counts' in a run that only evaluates needs "
+                    "the evaluated dataset's metainfo['train_class_counts'] "
+                    '(the test split of a diffult_plugin long-tail dataset).')
+            self._set_posthoc(runner, model, real,
+                              "evaluated set's train_class_counts")
         missing = [
             m for m in model.modules() if hasattr(m, 'set_class_counts')
             and getattr(m, 'class_counts', None) is not None

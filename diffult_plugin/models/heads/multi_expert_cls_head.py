@@ -6,7 +6,7 @@ import torch.nn as nn
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 
-from ..losses.class_prior import ClassCountsMixin
+from ..losses.class_prior import ClassCountsMixin, check_posthoc_kind
 from .cosine_cls_head import NormedLinear
 from .sample_weights import sample_weights_of, weighted_average_factor
 
@@ -52,8 +52,10 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
         train_router (bool): Train only the router. Defaults to False.
         sample_weight_norm (str): 'batch' or 'weight_sum'. Defaults to
             'batch'.
-        posthoc_tau (float): Post-hoc logit adjustment of the prediction.
-            Defaults to 0 (off).
+        posthoc_tau (float): tau of the test-time prior correction of the
+            prediction. Defaults to 0 (off).
+        posthoc_type (str): 'logit_adjust' (``- tau log pi_c``) or 'iif'
+            (``+ tau log((N - n_c) / n_c)``). Defaults to 'logit_adjust'.
         class_counts (Sequence[int], optional): Fixed training class counts
             (else set by ``TrainClassCountsHook``).
         posthoc_class_counts (Sequence[int], optional): The prior that the
@@ -76,6 +78,7 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
                  train_router: bool = False,
                  sample_weight_norm: str = 'batch',
                  posthoc_tau: float = 0.0,
+                 posthoc_type: str = 'logit_adjust',
                  class_counts: Optional[Sequence[int]] = None,
                  posthoc_class_counts: Optional[Sequence[int]] = None,
                  init_cfg: Optional[dict] = None,
@@ -98,6 +101,7 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
         self.num_experts = num_experts
         self.sample_weight_norm = sample_weight_norm
         self.posthoc_tau = float(posthoc_tau)
+        self.posthoc_type = check_posthoc_kind(posthoc_type)
         self.train_router = train_router
 
         def classifiers():
@@ -190,7 +194,8 @@ class MultiExpertClsHead(ClassCountsMixin, ClsHead):
             cls_score, used = self.router.route(logits, feats)
         else:
             cls_score = logits.mean(0)
-        cls_score = self.posthoc_adjust(cls_score, self.posthoc_tau)
+        cls_score = self.posthoc_adjust(cls_score, self.posthoc_tau,
+                                        self.posthoc_type)
         predictions = self._get_predictions(cls_score, data_samples)
         if used is not None:
             for sample, n in zip(predictions, used.tolist()):

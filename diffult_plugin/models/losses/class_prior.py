@@ -46,14 +46,17 @@ class ClassCountsMixin:
             self.set_class_counts(class_counts)
         self.posthoc_class_counts = None
         if posthoc_class_counts is not None:
-            counts = torch.as_tensor(posthoc_class_counts,
-                                     dtype=torch.float32).flatten()
-            if len(counts) == 0 or (counts < 0).any():
-                raise ValueError(
-                    f'{type(self).__name__}: posthoc_class_counts must be '
-                    'non-negative and non-empty, got '
-                    f'{list(posthoc_class_counts)}')
-            self.posthoc_class_counts = counts
+            self.set_posthoc_class_counts(posthoc_class_counts)
+
+    def set_posthoc_class_counts(self, counts: Sequence[int]) -> None:
+        """Set the prior that the test-time correction removes
+        (``TrainClassCountsHook(posthoc_counts_key=...)`` calls this)."""
+        tensor = torch.as_tensor(counts, dtype=torch.float32).flatten()
+        if len(tensor) == 0 or (tensor < 0).any():
+            raise ValueError(
+                f'{type(self).__name__}: posthoc_class_counts must be '
+                f'non-negative and non-empty, got {list(counts)}')
+        self.posthoc_class_counts = tensor
 
     def set_class_counts(self, counts: Sequence[int]) -> None:
         counts = torch.as_tensor(counts, dtype=torch.float32).flatten()

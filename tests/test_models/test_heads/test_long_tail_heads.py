@@ -248,3 +248,21 @@ def test_deit_lt_head_losses_by_hand():
     assert torch.allclose(head(feats), (cls_token + dist_token) / 2)
     with pytest.raises(ValueError, match='teacher'):
         head.loss(feats, samples)
+
+
+def test_multi_expert_head_posthoc_corrections():
+    head = _multi_head(loss=dict(type='RIDELoss', class_counts=[8, 4, 2, 1]),
+                       posthoc_tau=1.0, posthoc_type='iif',
+                       class_counts=[8, 4, 2, 1],
+                       posthoc_class_counts=[1, 2, 4, 8])
+    feats = tuple(torch.randn(2, 8) for _ in range(3))
+    counts = torch.tensor([1.0, 2.0, 4.0, 8.0])
+    expected = head(feats) + torch.log((15.0 - counts) / counts)
+    assert torch.allclose(head.predict(feats)[0].pred_score,
+                          torch.softmax(expected[0], 0), atol=1e-6)
+    head.posthoc_type = 'logit_adjust'
+    expected = head(feats) - torch.log(counts / 15.0)
+    assert torch.allclose(head.predict(feats)[1].pred_score,
+                          torch.softmax(expected[1], 0), atol=1e-6)
+    with pytest.raises(ValueError, match='posthoc_type'):
+        _multi_head(posthoc_type='la')
