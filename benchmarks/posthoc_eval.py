@@ -36,10 +36,14 @@ KINDS = ('none', 'logit_adjust', 'iif')
 def real_class_counts(config: str):
     """Class counts of the config's real (long-tailed) training set."""
     from mmengine.config import Config
+    from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS
 
     import diffult_plugin  # noqa: F401  registers the datasets
     cfg = Config.fromfile(config)
+    # Wrapped pipelines (MDCS's MultiView) build their transforms through
+    # the default scope, which a runner would have set.
+    init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     dataset = cfg.train_dataloader.dataset
     if dataset.get('type') == 'DiffuLTDataset':
         dataset = dataset['dataset']

@@ -31,3 +31,33 @@ def test_the_real_prior_is_a_setting_the_checkpoint_cannot_replace(
     posthoc_eval.evaluate('cfg.py', 'epoch_20.pth', 'none', 1.0, [9, 1],
                           'WeightedLinearClsHead', str(tmp_path / 'work'))
     assert 'model.head.posthoc_tau=0.0' in calls[1]
+
+
+def test_real_counts_of_a_two_view_config_outside_a_runner(tmp_path):
+    """MultiView pipelines build their transforms through the default
+    scope; a fresh interpreter has none until posthoc_eval sets it."""
+    import subprocess
+    import sys
+
+    from tests.fixtures import make_image_folder
+    root = make_image_folder(str(tmp_path / 'images'), per_class=(4, 4, 4),
+                             size=8)
+    config = tmp_path / 'two_view.py'
+    config.write_text(f'''
+default_scope = 'mmpretrain'
+crop = [dict(type='RandomCrop', crop_size=8, padding=1), dict(type='PackInputs')]
+train_dataloader = dict(dataset=dict(
+    type='LongTailDataset', imbalance_factor=4,
+    dataset=dict(type='CustomDataset', data_root={root!r},
+                 pipeline=[dict(type='LoadImageFromFile'),
+                           dict(type='MultiView', num_views=[1, 1],
+                                transforms=[crop, crop])])))
+''')
+    code = ('from benchmarks.posthoc_eval import real_class_counts; '
+            f'print(real_class_counts({str(config)!r}))')
+    root_dir = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    result = subprocess.run([sys.executable, '-c', code], cwd=root_dir,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == '[4, 2, 1]'
