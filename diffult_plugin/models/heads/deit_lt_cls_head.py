@@ -8,11 +8,12 @@ from mmpretrain.models.heads import DeiTClsHead
 from mmpretrain.registry import MODELS
 
 from ..losses import ClassBalancedCrossEntropyLoss
+from ..losses.class_prior import ClassCountsMixin, check_posthoc_kind
 from .sample_weights import sample_weights_of, weighted_average_factor
 
 
 @MODELS.register_module()
-class DeiTLTClsHead(DeiTClsHead):
+class DeiTLTClsHead(ClassCountsMixin, DeiTClsHead):
     """``(1 - alpha) L_cls(z_cls, y) + alpha CE(z_dist, argmax f_T(x); w)``.
 
     `DeiT-LT <https://arxiv.org/abs/2404.02900>`_ (Rangwani et al., CVPR
@@ -22,8 +23,10 @@ class DeiTLTClsHead(DeiTClsHead):
     ``teacher_logits``); from ``reweight_epoch`` on the distillation CE is
     weighted by the class-balanced weights (effective number, beta) of the
     teacher's predicted class (the re-weighted distillation of the paper's
-    DRW phase). Prediction: the mean of both tokens' logits (``DeiTClsHead``).
-    Per-sample weights (DiffuLT's omega) weight both terms.
+    DRW phase). Prediction: the mean of both tokens' logits (``DeiTClsHead``),
+    optionally corrected at test for the class prior like the other heads
+    (``posthoc_tau``). Per-sample weights (DiffuLT's omega) weight both
+    terms.
 
     Args:
         distill_weight (float): alpha. Defaults to 0.5.
@@ -32,8 +35,17 @@ class DeiTLTClsHead(DeiTClsHead):
         beta (float): Effective-number beta. Defaults to 0.9999.
         sample_weight_norm (str): 'batch' or 'weight_sum'.
         class_counts (Sequence[int], optional): Fixed training counts for
-            the re-weighting (else ``TrainClassCountsHook`` sets them on the
+            the re-weighting and the test-time correction (else
+            ``TrainClassCountsHook`` sets them on the head and on the
             distillation loss, a ``ClassBalancedCrossEntropyLoss``).
+        posthoc_tau (float): tau of the test-time prior correction of the
+            prediction; 0 (default) turns it off.
+        posthoc_type (str): 'logit_adjust' or 'iif', as in
+            ``WeightedLinearClsHead``. Defaults to 'logit_adjust'.
+        posthoc_class_counts (Sequence[int], optional): The prior that the
+            correction removes when it is not the training counts (e.g. the
+            real counts of a model trained on a DiffuLT proxy); not
+            overridden by a checkpoint. Defaults to None.
         **kwargs: ``DeiTClsHead`` arguments (``num_classes``,
             ``in_channels``, ``loss`` of the class token, ...).
     """
@@ -45,8 +57,14 @@ class DeiTLTClsHead(DeiTClsHead):
                  beta: float = 0.9999,
                  sample_weight_norm: str = 'batch',
                  class_counts=None,
+                 posthoc_tau: float = 0.0,
+                 posthoc_type: str = 'logit_adjust',
+                 posthoc_class_counts=None,
                  **kwargs):
         super().__init__(*args, **kwargs)
+        self.posthoc_tau = float(posthoc_tau)
+        self.posthoc_type = check_posthoc_kind(posthoc_type)
+        self._init_class_counts(class_counts, posthoc_class_counts)
         if not 0 <= distill_weight <= 1:
             raise ValueError('DeiTLTClsHead.distill_weight must lie in '
                              f'[0, 1], got {distill_weight}.')
@@ -98,3 +116,8 @@ class DeiTLTClsHead(DeiTClsHead):
         return dict(
             loss_cls=(1 - self.distill_weight) * loss_cls,
             loss_dist=self.distill_weight * loss_dist)
+
+    def predict(self, feats, data_samples=None):
+        cls_score = self.posthoc_adjust(self(feats), self.posthoc_tau,
+                                        self.posthoc_type)
+        return self._get_predictions(cls_score, data_samples)

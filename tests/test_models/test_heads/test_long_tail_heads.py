@@ -266,3 +266,28 @@ def test_multi_expert_head_posthoc_corrections():
                           torch.softmax(expected[1], 0), atol=1e-6)
     with pytest.raises(ValueError, match='posthoc_type'):
         _multi_head(posthoc_type='la')
+
+
+def test_deit_lt_head_posthoc_correction_survives_a_checkpoint():
+    config = dict(type='DeiTLTClsHead', num_classes=2, in_channels=2,
+                  loss=dict(type='CrossEntropyLoss'), posthoc_tau=1.0,
+                  posthoc_class_counts=[9, 1])
+    head = MODELS.build(config)
+    head.set_class_counts([5, 5])  # the proxy's, saved in the checkpoint
+    with torch.no_grad():
+        for layer in (head.layers.head, head.layers.head_dist):
+            layer.weight.copy_(torch.eye(2))
+            layer.bias.zero_()
+    feats = ((torch.tensor([[1.0, 0.0]]), torch.tensor([[1.0, 0.0]])), )
+    fresh = MODELS.build(config)
+    fresh.load_state_dict(head.state_dict())
+    assert fresh.class_counts.tolist() == [5.0, 5.0]
+    # z = (1, 0); logit adjustment with pi = (0.9, 0.1).
+    expected = torch.tensor([1.0 - math.log(0.9), -math.log(0.1)])
+    assert torch.allclose(fresh.predict(feats)[0].pred_score,
+                          torch.softmax(expected, 0), atol=1e-6)
+    # tau = 0: DeiTClsHead's plain prediction.
+    plain = MODELS.build(dict(config, posthoc_tau=0.0))
+    plain.load_state_dict(head.state_dict())
+    assert torch.allclose(plain.predict(feats)[0].pred_score,
+                          torch.softmax(torch.tensor([1.0, 0.0]), 0))
