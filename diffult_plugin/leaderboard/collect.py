@@ -102,6 +102,12 @@ def _describe(cfg, config_name: str) -> dict:
     epochs = seed = None
     if cfg is not None:
         data = cfg.get('train_dataloader', {}).get('dataset', {})
+        # Through wrappers (DiffuLTDataset, ClassBalancedDataset, ...) to
+        # the long-tailed set, which names the data and its imbalance.
+        while isinstance(data.get('dataset'), dict) and \
+                data.get('type') not in DATASET_NAMES and \
+                'imbalance_factor' not in data:
+            data = data['dataset']
         dataset = dataset or DATASET_NAMES.get(data.get('type'))
         if imbalance_factor is None:
             imbalance_factor = data.get('imbalance_factor')

@@ -25,3 +25,21 @@ def test_a_test_time_correction_is_part_of_the_method_name():
     own = 'logit-adjust-posthoc_resnet32_cifar10lt'
     assert _describe(_cfg(posthoc_tau=1.0), own)['method'] == \
         'logit-adjust-posthoc'
+
+
+def test_a_wrapped_long_tail_set_names_data_and_imbalance():
+    cfg = _cfg()
+    cfg.train_dataloader.dataset = dict(
+        type='DiffuLTDataset', target=1000,
+        dataset=dict(type='CIFAR100LT', imbalance_factor=50))
+    row = _describe(cfg, 'diffult_resnet32_cifar10lt')
+    assert row['dataset'] == 'CIFAR-100-LT'
+    assert row['imbalance_factor'] == 50
+    # LongTailDataset over an image folder: the factor is the wrapper's.
+    cfg.train_dataloader.dataset = dict(
+        type='DiffuLTDataset',
+        dataset=dict(type='LongTailDataset', imbalance_factor=100,
+                     dataset=dict(type='CustomDataset', data_root='x')))
+    row = _describe(cfg, 'diffult_resnet32_cifar10lt-jpg_cpu')
+    assert row['imbalance_factor'] == 100
+    assert row['dataset'] == 'CIFAR-10-LT'
