@@ -14,6 +14,12 @@ as ``WeightedLinearClsHead`` (same parameters, with the corrections). It
 separates what a method's training gives from what its test-time correction
 gives. One JSON record per correction is appended to
 benchmarks/results/posthoc_eval.jsonl.
+
+``--prior real-over-train`` removes ``log(pi_real / pi_train)`` instead:
+for a method that already balanced against its training prior (Balanced
+Softmax, SHIKE, MDCS, ...) on a DiffuLT proxy, that is the imbalance left if
+the model saw the real prior where the proxy's was assumed. Its rows and
+work dirs are named apart from the real-prior ones.
 """
 import argparse
 import datetime
@@ -33,8 +39,15 @@ from benchmarks.train_protocol import machine  # noqa: E402
 KINDS = ('none', 'logit_adjust', 'iif')
 
 
-def real_class_counts(config: str):
-    """Class counts of the config's real (long-tailed) training set."""
+def real_class_counts(config: str, prior: str = 'real'):
+    """Class counts of the config's real (long-tailed) training set.
+
+    With ``prior='real-over-train'``: counts proportional to
+    ``n_real_c / n_train_c`` (the training set is the DiffuLT proxy when
+    there is one), scaled so that the smallest is >= 1. Logit adjustment
+    then removes ``log(pi_real / pi_train)``: the imbalance a method that
+    balanced against the proxy's prior during training left in place.
+    """
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS
@@ -45,13 +58,23 @@ def real_class_counts(config: str):
     # the default scope, which a runner would have set.
     init_default_scope(cfg.get('default_scope', 'mmpretrain'))
     dataset = cfg.train_dataloader.dataset
+    proxy = None
     if dataset.get('type') == 'DiffuLTDataset':
-        dataset = dataset['dataset']
+        from diffult_plugin.datasets.diffult_dataset import plan_slots
+        proxy, dataset = dataset, dataset['dataset']
     counts = DATASETS.build(dataset).metainfo.get('class_counts')
     if counts is None:
         raise ValueError(f'{config}: the training set has no class_counts; '
                          'give a long-tail dataset of diffult_plugin.')
-    return [int(c) for c in counts]
+    counts = [int(c) for c in counts]
+    if prior == 'real':
+        return counts
+    train = counts if proxy is None else [
+        n + s for n, s in zip(counts, plan_slots(
+            counts, proxy.get('target', 'max')))]
+    ratios = [n / t for n, t in zip(counts, train)]
+    scale = 1.0 / min(ratios)
+    return [round(r * scale, 4) for r in ratios]
 
 
 def head_type(config: str) -> str:
@@ -60,7 +83,8 @@ def head_type(config: str) -> str:
     return 'WeightedLinearClsHead' if head == 'LinearClsHead' else head
 
 
-def evaluate(config, checkpoint, kind, tau, counts, head, work_dir):
+def evaluate(config, checkpoint, kind, tau, counts, head, work_dir,
+             prior='real'):
     counts_text = json.dumps(counts, separators=(',', ':'))
     # posthoc_class_counts, not class_counts: a checkpoint's own counts
     # (the DiffuLT proxy's, for a model trained on it) would replace those.
@@ -70,6 +94,8 @@ def evaluate(config, checkpoint, kind, tau, counts, head, work_dir):
                                             str(float(tau)))]
     if kind != 'none':
         options.append(f'model.head.posthoc_type={kind}')
+    if prior != 'real':
+        options.append(f'leaderboard.posthoc_prior={prior}')
     cmd = [sys.executable, osp.join(ROOT, 'tools', 'test.py'), config,
            checkpoint, '--work-dir', work_dir, '--cfg-options'] + options
     print('+', ' '.join(cmd), flush=True)
@@ -93,11 +119,16 @@ def main():
     parser.add_argument('--kinds', nargs='+', default=list(KINDS),
                         choices=KINDS)
     parser.add_argument('--tau', type=float, default=1.0)
+    parser.add_argument(
+        '--prior', default='real', choices=('real', 'real-over-train'),
+        help="the prior the correction removes: 'real' (the long-tailed "
+        "counts) or 'real-over-train' (real / training counts: what is "
+        'left for a method that balanced against the DiffuLT proxy)')
     parser.add_argument('--tag', default=None,
                         help='name of the run (default: config name)')
     args = parser.parse_args()
     name = args.tag or osp.splitext(osp.basename(args.config))[0]
-    counts = real_class_counts(args.config)
+    counts = real_class_counts(args.config, args.prior)
     head = head_type(args.config)
     out_dir = osp.join(ROOT, 'benchmarks', 'results')
     os.makedirs(out_dir, exist_ok=True)
@@ -108,15 +139,18 @@ def main():
         # one run (its latest evaluation and config dump).
         seed = re.search(r'seed\d+', args.checkpoint)
         work_dir = osp.join(ROOT, 'work_dirs', 'benchmarks', 'posthoc_eval',
-                            name, seed.group(0) if seed else 'run', kind)
+                            name, seed.group(0) if seed else 'run',
+                            kind if args.prior == 'real' else
+                            f'{kind}_{args.prior}')
         result = evaluate(args.config, args.checkpoint, kind, args.tau,
-                          counts, head, work_dir)
+                          counts, head, work_dir, args.prior)
         record = dict(benchmark='posthoc_eval', run=name,
                       checkpoint=args.checkpoint, correction=kind,
                       tau=0.0 if kind == 'none' else args.tau,
                       date=datetime.datetime.now().isoformat(
                           timespec='seconds'),
-                      machine=machine(), prior_counts=counts, **result)
+                      machine=machine(), prior=args.prior,
+                      prior_counts=counts, **result)
         with open(osp.join(out_dir, 'posthoc_eval.jsonl'), 'a') as f:
             f.write(json.dumps(record) + '\n')
         rows.append(record)

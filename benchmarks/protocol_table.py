@@ -78,6 +78,8 @@ def load_posthoc(path: str) -> 'OrderedDict[str, dict]':
                 'seed<k> folder, so its seed is unknown; evaluate the '
                 'checkpoints of benchmarks/train_protocol.py runs.')
         name = f'{record["run"]} + post-hoc {record["correction"]}'
+        if record.get('prior', 'real') != 'real':
+            name += f' ({record["prior"]} prior)'
         seed = int(match.group(1))
         _keep_latest(arms, name, seed, dict(record, seed=seed))
     return arms

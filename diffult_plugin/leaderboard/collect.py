@@ -89,7 +89,11 @@ def _with_test_time_correction(method: str, cfg, config_name: str) -> str:
     if not tau or 'posthoc' in config_name:
         return method
     kind = head.get('posthoc_type', 'logit_adjust')
-    return f'{method} + post-hoc {kind} (tau {tau:g})'
+    name = f'{method} + post-hoc {kind} (tau {tau:g})'
+    # benchmarks/posthoc_eval.py --prior names a prior other than the
+    # real long-tailed one here.
+    prior = (cfg.get('leaderboard') or {}).get('posthoc_prior')
+    return name if prior in (None, 'real') else f'{name}, {prior} prior'
 
 
 def _describe(cfg, config_name: str) -> dict:

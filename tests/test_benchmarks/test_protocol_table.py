@@ -94,3 +94,20 @@ def test_posthoc_evaluations_are_rows_of_their_own(tmp_path):
         load_posthoc(bad)
     assert with_posthoc(load_arms(records), str(tmp_path / 'no.jsonl')) \
         .keys() == {'ce', 'full'}
+
+
+def test_a_prior_other_than_the_real_one_is_a_row_of_its_own(tmp_path):
+    base = dict(run='diffult', correction='logit_adjust', many=1.0,
+                medium=1.0, few=None, ece=1.0, date='2026-01-01T00:00:00',
+                checkpoint='work_dirs/benchmarks/diffult/seed0/e.pth')
+    path = _write(tmp_path / 'posthoc.jsonl', [
+        dict(base, top1=60.0, prior='real'), dict(base, top1=50.0),
+        dict(base, top1=55.0, prior='real-over-train')])
+    arms = load_posthoc(path)
+    assert list(arms) == [
+        'diffult + post-hoc logit_adjust',
+        'diffult + post-hoc logit_adjust (real-over-train prior)']
+    # Records without a prior field (older ones) used the real prior.
+    assert arms['diffult + post-hoc logit_adjust'][0]['top1'] == 50.0
+    assert arms['diffult + post-hoc logit_adjust (real-over-train prior)'][
+        0]['top1'] == 55.0

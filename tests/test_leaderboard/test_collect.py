@@ -43,3 +43,14 @@ def test_a_wrapped_long_tail_set_names_data_and_imbalance():
     row = _describe(cfg, 'diffult_resnet32_cifar10lt-jpg_cpu')
     assert row['imbalance_factor'] == 100
     assert row['dataset'] == 'CIFAR-10-LT'
+
+
+def test_a_posthoc_prior_other_than_the_real_one_is_named():
+    cfg = _cfg(posthoc_tau=1.0)
+    cfg.leaderboard = dict(posthoc_prior='real-over-train')
+    name = 'diffult_resnet32_cifar10lt-jpg_cpu'
+    assert _describe(cfg, name)['method'] == \
+        'DiffuLT + post-hoc logit_adjust (tau 1), real-over-train prior'
+    cfg.leaderboard = dict(posthoc_prior='real')
+    assert _describe(cfg, name)['method'] == \
+        'DiffuLT + post-hoc logit_adjust (tau 1)'
