@@ -4,9 +4,13 @@
     python benchmarks/cpu_protocol.py --arms ce diffult   # some of them
     python benchmarks/cpu_protocol.py --dry-run           # the plan only
 
-The protocol: real CIFAR-10-LT IF100 from the JPEG folder
-(``DIFFULT_CIFAR10_JPG``), 20 epochs, last epoch on the balanced test set
-(benchmarks/RESULTS.md). Each (arm, seed) is one
+The protocol (v2, the default): real CIFAR-10-LT IF100 from the JPEG folder
+(``DIFFULT_CIFAR10_JPG``), ResNet-32, one schedule for every arm (30 epochs,
+cosine; configs/_base_/schedules/cpu-protocol-v2_sgd_30e_cosine.py), the
+arms' configs in configs/cpu_protocol/, last epoch on the balanced test set
+(benchmarks/RESULTS.md). ``--protocol v1`` runs the arms of the first
+protocol (20 epochs of a 10x compressed step schedule, arm-specific
+schedules), whose records are kept and shown apart. Each (arm, seed) is one
 ``benchmarks/train_protocol.py`` run, which appends its record to
 benchmarks/results/train_protocol.jsonl; pairs that already have a record
 are skipped (``--force`` reruns them from scratch), and a run that was
@@ -39,6 +43,7 @@ from benchmarks.protocol_table import (DEFAULT_POSTHOC,  # noqa: E402
 
 WORK = 'work_dirs/benchmarks'
 STAGES = f'{WORK}/diffult_cpu_from_scratch/seed0'
+V2 = 'configs/cpu_protocol'
 
 
 class Arm(NamedTuple):
@@ -68,7 +73,29 @@ def _baseline(name: str, seeds=(0, ), needs=()) -> Arm:
                needs=needs)
 
 
+def _v2(name: str, seeds=(0, 1, 2), **kwargs) -> Arm:
+    config = f'{V2}/{name}.py'
+    # The tag says the protocol: v1 and v2 runs never share a work dir.
+    return Arm(config, f'cpu-v2_{name}', seeds, **kwargs)
+
+
+#: CPU protocol v2: every arm on one schedule; 3 classifier seeds for the
+#: core arms. The proxy arms share one bank across classifier seeds (the
+#: seed-0 run's stages folder), so seeds differ in the classifier only.
 ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
+    ('ce', _v2('ce_resnet32_cifar10lt-jpg')),
+    ('balanced-softmax', _v2('balanced-softmax_resnet32_cifar10lt-jpg')),
+    ('diffult-control',
+     _v2('diffult-control_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
+    ('diffult-oracle',
+     _v2('diffult-oracle_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
+    ('diffult', _v2('diffult_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
+    ('ceiling', _v2('ce_resnet32_cifar10-jpg', seeds=(0, ))),
+])
+
+#: The first CPU protocol (20 epochs, arm-specific schedules); its records
+#: stay in benchmarks/results, marked v1.
+V1_ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
     ('ce', _baseline('ce_resnet32', seeds=(0, 1))),
     ('balanced-softmax', _baseline('balanced-softmax_resnet32')),
     ('diffult',
@@ -126,6 +153,9 @@ class Job(NamedTuple):
     seed: int
 
 
+PROTOCOLS = {'v1': V1_ARMS, 'v2': ARMS}
+
+
 def job_options(arm: Arm, seed: int) -> List[str]:
     options = list(arm.options)
     if arm.reuse_seed0_stages and seed != 0:
@@ -154,26 +184,29 @@ def command(arm: Arm, seed: int, jobs: int,
     return cmd
 
 
-def plan(names: List[str], done: Dict[str, set], force: bool) -> List[Job]:
-    """(arm, seed) pairs still to run, in ARMS order."""
-    unknown = [n for n in names if n not in ARMS]
+def plan(names: List[str], done: Dict[str, set], force: bool,
+         arms: Optional[Dict[str, Arm]] = None) -> List[Job]:
+    """(arm, seed) pairs still to run, in the order of ``arms`` (default:
+    the v2 protocol's ARMS)."""
+    arms = ARMS if arms is None else arms
+    unknown = [n for n in names if n not in arms]
     if unknown:
         raise ValueError(f'unknown arm(s) {unknown}; known: '
-                         f'{", ".join(ARMS)}.')
+                         f'{", ".join(arms)}.')
     jobs = []
-    for name in ARMS:
+    for name in arms:
         if name not in names:
             continue
-        arm = ARMS[name]
+        arm = arms[name]
         for seed in arm.seeds:
             if force or seed not in done.get(arm.tag, set()):
                 jobs.append(Job(name, seed))
     return jobs
 
 
-def needs_of(job: Job) -> List[str]:
+def needs_of(job: Job, arms: Optional[Dict[str, Arm]] = None) -> List[str]:
     """Arms whose seed-0 run must be recorded before ``job`` starts."""
-    arm = ARMS[job.arm]
+    arm = (ARMS if arms is None else arms)[job.arm]
     needs = list(arm.needs)
     if arm.reuse_seed0_stages and job.seed != 0:
         needs.append(job.arm)
@@ -186,11 +219,13 @@ def run(jobs: List[Job],
         launch: Callable[[Job, dict], object],
         poll: Callable[[object], Optional[int]],
         wait_s: float = 20.0,
-        threads: Optional[int] = None) -> Tuple[List[Job], List[Job]]:
+        threads: Optional[int] = None,
+        arms: Optional[Dict[str, Arm]] = None) -> Tuple[List[Job], List[Job]]:
     """Runs ``jobs`` in at most ``slots`` processes; returns (finished,
     failed or skipped). ``launch(job, env)`` starts one, ``poll(handle)``
     gives its exit code or None while it runs. Each run gets ``threads``
     OpenMP threads, by default ``cores // slots``."""
+    arms = ARMS if arms is None else arms
     threads = threads or max(1, (os.cpu_count() or 1) // slots)
     env = dict(os.environ, OMP_NUM_THREADS=str(threads),
                MKL_NUM_THREADS=str(threads))
@@ -198,7 +233,7 @@ def run(jobs: List[Job],
     failed_arms = set()
     while pending or running:
         for job in list(pending):
-            if any(need in failed_arms for need in needs_of(job)):
+            if any(need in failed_arms for need in needs_of(job, arms)):
                 pending.remove(job)
                 failed.append(job)
                 failed_arms.add(job.arm)
@@ -207,13 +242,14 @@ def run(jobs: List[Job],
         for job in list(pending):
             if len(running) >= slots:
                 break
-            if all(0 in done.get(ARMS[need].tag, set())
-                   for need in needs_of(job)):
+            if all(0 in done.get(arms[need].tag, set())
+                   for need in needs_of(job, arms)):
                 pending.remove(job)
                 print(f'start {job.arm} seed {job.seed}', flush=True)
                 running.append((job, launch(job, env)))
         if not running and pending:
-            missing = sorted({n for j in pending for n in needs_of(j)})
+            missing = sorted({n for j in pending
+                              for n in needs_of(j, arms)})
             raise RuntimeError(
                 f'{[j.arm for j in pending]} wait for {missing}, which '
                 'have no seed-0 record and are not in this run; add them '
@@ -224,7 +260,7 @@ def run(jobs: List[Job],
                 continue
             running.remove((job, handle))
             if code == 0:
-                done.setdefault(ARMS[job.arm].tag, set()).add(job.seed)
+                done.setdefault(arms[job.arm].tag, set()).add(job.seed)
                 finished.append(job)
                 print(f'done {job.arm} seed {job.seed}', flush=True)
             else:
@@ -239,8 +275,11 @@ def run(jobs: List[Job],
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument('--arms', nargs='+', default=list(ARMS),
-                        help=f'default: all ({", ".join(ARMS)})')
+    parser.add_argument('--protocol', choices=sorted(PROTOCOLS),
+                        default='v2', help='default: v2')
+    parser.add_argument('--arms', nargs='+', default=None,
+                        help=f'default: all of the protocol (v2: '
+                        f'{", ".join(ARMS)})')
     parser.add_argument('--jobs', type=int, default=1,
                         help='arms run side by side (default 1)')
     parser.add_argument(
@@ -248,6 +287,9 @@ def main():
         help='OpenMP threads per run (default: cores // jobs); give the '
         'cores left when another protocol process already runs, e.g. '
         '--threads 1 beside one 1-thread run on 2 cores')
+    parser.add_argument('--seeds', type=int, nargs='+', default=None,
+                        help='only these seeds of each arm (default: the '
+                        "arm's seeds)")
     parser.add_argument('--force', action='store_true',
                         help='rerun pairs that already have a record')
     parser.add_argument('--dry-run', action='store_true')
@@ -262,18 +304,22 @@ def main():
         raise SystemExit(
             'DIFFULT_CIFAR10_JPG is not set: point it at the CIFAR-10 JPEG '
             'folder (../shared/data/cifar10-jpg.tar.gz unpacked).')
+    arms = PROTOCOLS[args.protocol]
+    names = args.arms or list(arms)
     records = load_arms(args.records) if osp.exists(args.records) else {}
     done = {tag: set(seeds) for tag, seeds in records.items()}
-    jobs = plan(args.arms, done, args.force)
+    jobs = plan(names, done, args.force, arms)
+    if args.seeds is not None:
+        jobs = [job for job in jobs if job.seed in args.seeds]
     for job in jobs:
         print(' '.join(
-            command(ARMS[job.arm], job.seed, args.jobs, not args.force)))
+            command(arms[job.arm], job.seed, args.jobs, not args.force)))
     if args.dry_run or not jobs:
         return
     os.makedirs(osp.join(ROOT, WORK), exist_ok=True)
 
     def launch(job, env):
-        arm = ARMS[job.arm]
+        arm = arms[job.arm]
         log = osp.join(ROOT, WORK, f'{arm.tag}_seed{job.seed}.log')
         with open(log, 'a') as f:
             return subprocess.Popen(command(arm, job.seed, args.jobs,
@@ -282,11 +328,11 @@ def main():
                                     stderr=subprocess.STDOUT)
 
     finished, failed = run(jobs, args.jobs, done, launch,
-                           lambda p: p.poll(), threads=args.threads)
+                           lambda p: p.poll(), threads=args.threads,
+                           arms=arms)
     print(f'{len(finished)} runs done, {len(failed)} failed or skipped')
     print(table(with_posthoc(load_arms(args.records), DEFAULT_POSTHOC),
-                'ce_resnet32_cifar10lt-jpg_cpu-20e',
-                'ce_resnet32_cifar10-jpg_cpu-20e'))
+                arms['ce'].tag, arms['ceiling'].tag))
     if failed:
         raise SystemExit(1)
 

@@ -167,6 +167,13 @@ def train_command(config: str, work_dir: str, seed: int,
     return cmd + ['--cfg-options', f'randomness.seed={seed}'] + cfg_options
 
 
+def protocol_of(config: str) -> str:
+    """The CPU protocol a config belongs to: its ``cpu_protocol`` variable
+    (set by the v2 schedule base), 'v1' for the configs that predate it."""
+    from mmengine.config import Config
+    return str(Config.fromfile(config).get('cpu_protocol', 'v1'))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('config')
@@ -182,6 +189,7 @@ def main():
                         'time')
     args = parser.parse_args()
     name = args.tag or osp.splitext(osp.basename(args.config))[0]
+    protocol = protocol_of(args.config)
     out_dir = osp.join(ROOT, 'benchmarks', 'results')
     os.makedirs(out_dir, exist_ok=True)
     rows = []
@@ -204,6 +212,7 @@ def main():
         record = dict(
             benchmark='train_protocol',
             arm=name,
+            protocol=protocol,
             config=args.config,
             cfg_options=args.cfg_options,
             seed=seed,
@@ -220,6 +229,10 @@ def main():
             few=result['few'],
             ece=ece_of(work_dir),
             per_class=result['per_class'],
+            # Training iterations at the last validation: arms on the same
+            # schedule differ in it only through the size of their set.
+            iterations=result.get('iter'),
+            train_class_counts=result.get('train_class_counts'),
             work_dir=osp.relpath(work_dir, ROOT))
         with open(osp.join(out_dir, 'train_protocol.jsonl'), 'a') as f:
             f.write(json.dumps(record) + '\n')

@@ -18,9 +18,14 @@ from diffult_plugin.engine.synthesis.bank_builder import BankBuilder
 from diffult_plugin.engine.synthesis.reports import write_reports
 from diffult_plugin.engine.synthesis.sources import (DiffusionSource,
                                                       OracleSource,
+                                                      RealCopySource,
                                                       load_generator)
 from diffult_plugin.engine.synthesis.stages import run_training_stage
 from diffult_plugin.models.diffusion.diffult_diffusion import SAMPLERS
+
+
+#: What can fill the synthetic slots (``DiffuLTSynthesisHook.source``).
+SOURCES = ('generator', 'oracle', 'real-copies')
 
 
 def find_diffult_dataset(dataset) -> Optional[DiffuLTDataset]:
@@ -93,7 +98,12 @@ class DiffuLTSynthesisHook(Hook):
         generator_cfg_options (dict, optional): Overrides for its config.
         oracle (bool): Fill the slots with real images that the long-tail
             subsampling left out instead of generating (upper bound of the
-            proxy). Defaults to False.
+            proxy); the same as ``source='oracle'``. Defaults to False.
+        source (str): What fills the slots: 'generator' (DiffuLT),
+            'oracle' (left-out real images, the upper bound) or
+            'real-copies' (copies of the class's own real training images:
+            the oversampling control, which isolates what new images add
+            from more iterations and reweighting). Defaults to 'generator'.
         bank_dir (str, optional): The bank folder. Defaults to
             ``<stages_dir>/bank``.
         stages_dir (str, optional): Folder of ``phi0/``, ``generator/`` and
@@ -132,6 +142,7 @@ class DiffuLTSynthesisHook(Hook):
                  generator_checkpoint: Optional[str] = None,
                  generator_cfg_options: Optional[dict] = None,
                  oracle: bool = False,
+                 source: str = 'generator',
                  bank_dir: Optional[str] = None,
                  stages_dir: Optional[str] = None,
                  sampler: str = 'ddim',
@@ -148,10 +159,21 @@ class DiffuLTSynthesisHook(Hook):
         if sampler not in SAMPLERS:
             raise ValueError(f'DiffuLTSynthesisHook.sampler must be one of '
                              f'{SAMPLERS}, got {sampler!r}.')
-        if not oracle and not (generator_config or generator_checkpoint):
+        if source not in SOURCES:
+            raise ValueError(f'DiffuLTSynthesisHook.source must be one of '
+                             f'{SOURCES}, got {source!r}.')
+        if oracle:
+            if source not in ('generator', 'oracle'):
+                raise ValueError(
+                    f'DiffuLTSynthesisHook: oracle=True contradicts '
+                    f'source={source!r}; set only `source`.')
+            source = 'oracle'
+        if source == 'generator' and not (generator_config
+                                          or generator_checkpoint):
             raise ValueError(
                 'DiffuLTSynthesisHook needs `generator_config` (and '
-                'optionally `generator_checkpoint`), or `oracle=True`.')
+                'optionally `generator_checkpoint`), or '
+                "source='oracle' / 'real-copies'.")
         if generator_checkpoint and not generator_config:
             raise ValueError('`generator_checkpoint` needs the '
                              '`generator_config` it was trained with.')
@@ -165,7 +187,8 @@ class DiffuLTSynthesisHook(Hook):
         self.generator_config = generator_config
         self.generator_checkpoint = generator_checkpoint
         self.generator_cfg_options = dict(generator_cfg_options or {})
-        self.oracle = oracle
+        self.source = source
+        self.oracle = source == 'oracle'
         self.bank_dir = bank_dir
         self.stages_dir = stages_dir
         self.sampler = sampler
@@ -227,8 +250,10 @@ class DiffuLTSynthesisHook(Hook):
 
     def _source(self, work_dir: str, dataset: DiffuLTDataset,
                 phi0_checkpoint: Optional[str], device: str):
-        if self.oracle:
+        if self.source == 'oracle':
             return OracleSource(dataset.dataset, seed=self.seed)
+        if self.source == 'real-copies':
+            return RealCopySource(dataset.dataset, seed=self.seed)
         cfg, options = self._generator_cfg(phi0_checkpoint)
         checkpoint = self.generator_checkpoint or run_training_stage(
             'generator', self.generator_config,

@@ -1,4 +1,5 @@
-"""Where synthetic candidates come from: a trained generator, or the oracle."""
+"""Where synthetic candidates come from: a trained generator, the oracle, or
+copies of real training images (the oversampling control)."""
 import hashlib
 from typing import Optional
 
@@ -103,6 +104,57 @@ class OracleSource:
 
     def fingerprint(self) -> dict:
         return dict(type='oracle', seed=self.seed, pool=len(self.infos))
+
+
+class RealCopySource:
+    """Copies of the class's own real training images: the oversampling
+    control of the proxy.
+
+    The slots of class c are filled by cycling through the real long-tailed
+    images of class c in a seeded order (each image once before any image
+    twice). With the same slots, omega and iterations as a DiffuLT run, this
+    arm gets everything the proxy changes (more steps per epoch, the class
+    reweighting that omega * slots implies, more passes over tail images)
+    except new images, so "DiffuLT minus control" is what the generated
+    images themselves add (CPU protocol v2, benchmarks/RESULTS.md). Random
+    crop and flip still vary each copy, as they vary the originals.
+
+    Args:
+        long_tail_dataset: The real long-tailed training set (any dataset
+            whose ``get_data_info`` holds ``gt_label`` and an image).
+        seed (int): Order of each class's cycle. Defaults to 0.
+    """
+
+    def __init__(self, long_tail_dataset, seed: int = 0):
+        self.dataset = long_tail_dataset
+        labels = np.asarray([
+            int(long_tail_dataset.get_data_info(i)['gt_label'])
+            for i in range(len(long_tail_dataset))
+        ], dtype=np.int64)
+        rng = np.random.RandomState(seed)
+        self.pools = {}
+        for c in np.unique(labels):
+            pool = np.flatnonzero(labels == c)
+            self.pools[int(c)] = pool[rng.permutation(len(pool))]
+        self.seed = seed
+
+    def generate(self, label: int, count: int, seed: int,
+                 offset: int) -> np.ndarray:
+        pool = self.pools.get(label)
+        if pool is None or len(pool) == 0 or count <= 0:
+            raise ValueError(
+                f'RealCopySource: class {label} has no real training image '
+                'to copy; the oversampling control needs at least one per '
+                'class that gets slots.')
+        chosen = pool[(offset + np.arange(count)) % len(pool)]
+        return np.stack([
+            rgb_image_of_info(self.dataset.get_data_info(int(i)))
+            for i in chosen
+        ])
+
+    def fingerprint(self) -> dict:
+        return dict(type='real-copies', seed=self.seed,
+                    pool=int(sum(len(p) for p in self.pools.values())))
 
 
 def load_generator(config, checkpoint: str, device: str = 'cpu'):
