@@ -331,8 +331,11 @@ def main():
                            lambda p: p.poll(), threads=args.threads,
                            arms=arms)
     print(f'{len(finished)} runs done, {len(failed)} failed or skipped')
-    print(table(with_posthoc(load_arms(args.records), DEFAULT_POSTHOC),
-                arms['ce'].tag, arms['ceiling'].tag))
+    print(table(with_posthoc(load_arms(args.records, args.protocol),
+                             DEFAULT_POSTHOC),
+                arms['ce'].tag, arms['ceiling'].tag,
+                arms['diffult-control'].tag
+                if 'diffult-control' in arms else None))
     if failed:
         raise SystemExit(1)
 

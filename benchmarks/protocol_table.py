@@ -1,8 +1,7 @@
 """Render the accuracy-protocol table from the train_protocol records.
 
-    python benchmarks/protocol_table.py \
-        --baseline ce_resnet32_cifar10lt-jpg_cpu-20e \
-        --ceiling ce_resnet32_cifar10-jpg_cpu-20e
+    python benchmarks/protocol_table.py                 # CPU protocol v2
+    python benchmarks/protocol_table.py --protocol v1   # the first protocol
 
 Reads benchmarks/results/train_protocol.jsonl (written by
 benchmarks/train_protocol.py), keeps the latest record of each (arm, seed),
@@ -10,7 +9,14 @@ skips records marked ``"invalid": "<why>"`` (a run later found broken keeps
 its line and says why, so the record stays honest), and prints one Markdown row per arm: mean +- std over its seeds of top-1,
 many / medium / few and ECE, and the share of the baseline-to-ceiling top-1
 gap the arm closes, ``(arm - baseline) / (ceiling - baseline)`` on the seed
-means (issue 7's "gap closed"; '-' until the ceiling arm has a record).
+means ('-' until the ceiling arm has a record), and the top-1 and tail gain
+over the oversampling control (v2: the arm that has the DiffuLT proxy's
+size, omega and iterations with copies of real images in its slots).
+"tail" is the mean accuracy of the three classes with the fewest training
+images (CIFAR-10-LT has no class under 20 images, so "few" is empty there);
+"iterations" are the training steps at the last validation. Records carry
+their protocol (``protocol``; records from before v2 are v1) and only the
+chosen protocol's records are shown.
 
 Test-time corrections of trained checkpoints (benchmarks/posthoc_eval.py,
 benchmarks/results/posthoc_eval.jsonl) are rows of their own,
@@ -23,6 +29,7 @@ import json
 import os.path as osp
 import re
 from collections import OrderedDict
+from typing import Optional
 
 import numpy as np
 
@@ -31,7 +38,17 @@ DEFAULT_RECORDS = osp.join(ROOT, 'benchmarks', 'results',
                            'train_protocol.jsonl')
 DEFAULT_POSTHOC = osp.join(ROOT, 'benchmarks', 'results',
                            'posthoc_eval.jsonl')
-METRICS = ('top1', 'many', 'medium', 'few', 'ece')
+METRICS = ('top1', 'many', 'medium', 'few', 'tail', 'ece')
+#: baseline, ceiling and control arm of each protocol.
+PROTOCOL_ARMS = {
+    'v1': dict(baseline='ce_resnet32_cifar10lt-jpg_cpu-20e',
+               ceiling='ce_resnet32_cifar10-jpg_cpu-20e', control=None),
+    'v2': dict(baseline='cpu-v2_ce_resnet32_cifar10lt-jpg',
+               ceiling='cpu-v2_ce_resnet32_cifar10-jpg',
+               control='cpu-v2_diffult-control_resnet32_cifar10lt-jpg'),
+}
+#: Classes that make up the "tail" column.
+TAIL_CLASSES = 3
 
 
 def _records(path: str):
@@ -55,13 +72,31 @@ def _keep_latest(arms, name, seed, record):
         seeds[seed] = record
 
 
-def load_arms(path: str) -> 'OrderedDict[str, dict]':
+def load_arms(path: str,
+              protocol: Optional[str] = None) -> 'OrderedDict[str, dict]':
     """{arm: {seed: latest valid record}}, arms in order of first
-    appearance; records with an ``invalid`` reason are left out."""
+    appearance; records with an ``invalid`` reason are left out, and with
+    ``protocol`` those of other protocols (a record without one is v1)."""
     arms = OrderedDict()
     for record in _records(path):
+        if protocol is not None and record.get('protocol',
+                                               'v1') != protocol:
+            continue
         _keep_latest(arms, record['arm'], record['seed'], record)
     return arms
+
+
+def tail_accuracy(record: dict, classes: int = TAIL_CLASSES):
+    """Mean accuracy of the ``classes`` classes with the fewest training
+    images (ties by class index); None without the training counts."""
+    counts = record.get('train_class_counts')
+    per_class = record.get('per_class')
+    if not counts or not per_class or len(counts) != len(per_class):
+        return None
+    order = sorted(range(len(counts)), key=lambda c: (counts[c], c))
+    values = [per_class[c] for c in order[:classes]
+              if per_class[c] is not None]
+    return float(np.mean(values)) if values else None
 
 
 def load_posthoc(path: str) -> 'OrderedDict[str, dict]':
@@ -86,17 +121,26 @@ def load_posthoc(path: str) -> 'OrderedDict[str, dict]':
 
 
 def with_posthoc(arms, posthoc_path: str):
-    """``arms`` followed by the post-hoc rows, when that file exists."""
+    """``arms`` followed by the post-hoc rows of their runs, when that file
+    exists."""
     if posthoc_path and osp.exists(posthoc_path):
-        arms.update(load_posthoc(posthoc_path))
+        runs = set(arms)
+        for name, seeds in load_posthoc(posthoc_path).items():
+            if name.split(' + post-hoc ')[0] in runs:
+                arms[name] = seeds
     return arms
 
 
 def summarise(records) -> dict:
     """Mean, std (ddof 1; None for one seed) and seeds of each metric."""
     walls = [r['wall_s'] for r in records if r.get('wall_s') is not None]
+    iterations = [r['iterations'] for r in records
+                  if r.get('iterations') is not None]
     out = dict(seeds=sorted(r['seed'] for r in records),
-               wall_min=float(np.mean(walls)) / 60 if walls else None)
+               wall_min=float(np.mean(walls)) / 60 if walls else None,
+               iterations=int(np.mean(iterations)) if iterations else None)
+    records = [dict(r, tail=r.get('tail', tail_accuracy(r)))
+               for r in records]
     for key in METRICS:
         values = [r[key] for r in records if r.get(key) is not None]
         out[key] = (float(np.mean(values)) if values else None,
@@ -118,7 +162,14 @@ def _fmt(value, std=None, precision=2):
     return text if std is None else f'{text} ± {std:.{precision}f}'
 
 
-def table(arms, baseline: str, ceiling: str) -> str:
+def _signed(value):
+    return '-' if value is None else f'{value:+.2f}'
+
+
+def table(arms, baseline: str, ceiling: str,
+          control: Optional[str] = None) -> str:
+    """The Markdown table; ``control`` adds the gain over that arm (top-1
+    and tail, on the seed means)."""
     summaries = OrderedDict(
         (name, summarise(list(seeds.values()))) for name, seeds in arms.items())
     if baseline not in summaries:
@@ -127,16 +178,28 @@ def table(arms, baseline: str, ceiling: str) -> str:
     base_top1 = summaries[baseline]['top1'][0]
     ceil_top1 = summaries[ceiling]['top1'][0] if ceiling in summaries \
         else None
+    ref = summaries.get(control) if control else None
     lines = [
-        '| arm | seeds | top-1 | many | medium | few | ECE | gap closed | '
-        'wall (min) |', '|---|---|---|---|---|---|---|---|---|'
+        '| arm | seeds | top-1 | many | medium | few | tail | ECE | '
+        'iterations | gap closed | vs control (top-1 / tail) | wall (min) |',
+        '|---|---|---|---|---|---|---|---|---|---|---|---|'
     ]
     for name, s in summaries.items():
         share = gap_closed(s['top1'][0], base_top1, ceil_top1)
+        if ref is None:
+            gain = '-'
+        else:
+            top1_gain = s['top1'][0] - ref['top1'][0]
+            tail_gain = (s['tail'][0] - ref['tail'][0]
+                         if None not in (s['tail'][0], ref['tail'][0])
+                         else None)
+            gain = f'{_signed(top1_gain)} / {_signed(tail_gain)}'
         lines.append(
             f'| {name} | {",".join(map(str, s["seeds"]))} | '
             + ' | '.join(_fmt(*s[key]) for key in METRICS)
+            + f' | {"-" if s["iterations"] is None else s["iterations"]}'
             + f' | {"-" if share is None else f"{share:.1f} %"}'
+            + f' | {gain}'
             + f' | {_fmt(s["wall_min"], precision=1)} |')
     return '\n'.join(lines)
 
@@ -146,15 +209,24 @@ def main():
     parser.add_argument('--records', default=DEFAULT_RECORDS)
     parser.add_argument('--posthoc', default=DEFAULT_POSTHOC,
                         help='posthoc_eval records to add as rows')
-    parser.add_argument('--baseline',
-                        default='ce_resnet32_cifar10lt-jpg_cpu-20e',
-                        help='arm whose top-1 is 0 %% of the gap')
-    parser.add_argument('--ceiling',
-                        default='ce_resnet32_cifar10-jpg_cpu-20e',
+    parser.add_argument('--protocol', choices=sorted(PROTOCOL_ARMS),
+                        default='v2', help='records of this protocol only '
+                        '(default: v2)')
+    parser.add_argument('--baseline', default=None,
+                        help="arm whose top-1 is 0 %% of the gap (default: "
+                        "the protocol's CE arm)")
+    parser.add_argument('--ceiling', default=None,
                         help='arm whose top-1 is 100 %% of the gap')
+    parser.add_argument('--control', default=None,
+                        help='arm the gains are read against (default: the '
+                        "protocol's oversampling control)")
     args = parser.parse_args()
-    print(table(with_posthoc(load_arms(args.records), args.posthoc),
-                args.baseline, args.ceiling))
+    defaults = PROTOCOL_ARMS[args.protocol]
+    print(table(
+        with_posthoc(load_arms(args.records, args.protocol), args.posthoc),
+        args.baseline or defaults['baseline'],
+        args.ceiling or defaults['ceiling'],
+        args.control or defaults['control']))
 
 
 if __name__ == '__main__':

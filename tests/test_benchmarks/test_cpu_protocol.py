@@ -3,7 +3,12 @@ import os.path as osp
 
 import pytest
 
-from benchmarks.cpu_protocol import ARMS, ROOT, Job, command, plan, run
+from benchmarks.cpu_protocol import ARMS as V2_ARMS
+from benchmarks.cpu_protocol import V1_ARMS, ROOT, Job, command, plan, run
+
+# The scheduling tests use the v1 arms, whose dependencies (combinations on
+# the DiffuLT stages, the DeiT-LT teacher) are the richest.
+ARMS = V1_ARMS
 
 
 class FakeRuns:
@@ -34,18 +39,19 @@ class FakeRuns:
 
 def test_plan_skips_recorded_pairs_and_rejects_unknown_arms():
     done = {ARMS['ce'].tag: {0}}
-    assert plan(['ce', 'balanced-softmax'], done, force=False) == [
+    assert plan(['ce', 'balanced-softmax'], done, force=False, arms=ARMS) == [
         Job('ce', 1), Job('balanced-softmax', 0)]
-    assert Job('ce', 0) in plan(['ce'], done, force=True)
+    assert Job('ce', 0) in plan(['ce'], done, force=True, arms=ARMS)
     with pytest.raises(ValueError, match='unknown arm'):
-        plan(['nope'], done, force=False)
+        plan(['nope'], done, force=False, arms=ARMS)
 
 
 def test_needs_run_first_and_slots_are_respected():
     jobs = plan(['balanced-softmax', 'diffult', 'deit-lt', 'diffult+deit-lt',
-                 'ride'], {}, force=False)
+                 'ride'], {}, force=False, arms=ARMS)
     fake = FakeRuns()
-    finished, failed = run(jobs, 2, {}, fake.launch, fake.poll, wait_s=0)
+    finished, failed = run(jobs, 2, {}, fake.launch, fake.poll, wait_s=0,
+                           arms=ARMS)
     assert not failed and len(finished) == len(jobs)
     assert fake.max_running == 2
     order = [(j.arm, j.seed) for j in fake.started]
@@ -61,25 +67,26 @@ def test_needs_run_first_and_slots_are_respected():
                for env in fake.envs)
     # --threads overrides the share, e.g. beside another protocol process.
     fake = FakeRuns()
-    run(plan(['ce'], {}, force=False), 1, {}, fake.launch, fake.poll,
-        wait_s=0, threads=1)
+    run(plan(['ce'], {}, force=False, arms=ARMS), 1, {}, fake.launch,
+        fake.poll, wait_s=0, threads=1, arms=ARMS)
     assert {env['OMP_NUM_THREADS'] for env in fake.envs} == {'1'}
 
 
 def test_a_failed_arm_skips_what_needs_it():
-    jobs = plan(['diffult', 'diffult+ride', 'ce'], {}, force=False)
+    jobs = plan(['diffult', 'diffult+ride', 'ce'], {}, force=False, arms=ARMS)
     fake = FakeRuns(codes={'diffult': 1})
-    finished, failed = run(jobs, 1, {}, fake.launch, fake.poll, wait_s=0)
+    finished, failed = run(jobs, 1, {}, fake.launch, fake.poll, wait_s=0,
+                           arms=ARMS)
     assert {j.arm for j in failed} == {'diffult', 'diffult+ride'}
     assert {(j.arm, j.seed) for j in finished} == {('ce', 0), ('ce', 1)}
     assert all(j.arm != 'diffult+ride' for j in fake.started)
 
 
 def test_a_need_outside_the_run_is_named():
-    jobs = plan(['diffult+ride'], {}, force=False)
+    jobs = plan(['diffult+ride'], {}, force=False, arms=ARMS)
     fake = FakeRuns()
     with pytest.raises(RuntimeError, match='diffult'):
-        run(jobs, 1, {}, fake.launch, fake.poll, wait_s=0)
+        run(jobs, 1, {}, fake.launch, fake.poll, wait_s=0, arms=ARMS)
 
 
 def test_commands_reuse_stages_and_keep_banks_apart():
@@ -105,5 +112,24 @@ def test_commands_reuse_stages_and_keep_banks_apart():
 
 
 def test_every_arm_config_exists():
-    for name, arm in ARMS.items():
-        assert osp.isfile(osp.join(ROOT, arm.config)), name
+    for arms in (V1_ARMS, V2_ARMS):
+        for name, arm in arms.items():
+            assert osp.isfile(osp.join(ROOT, arm.config)), name
+
+
+def test_v2_proxy_seeds_share_the_seed0_bank_and_tags_name_the_protocol():
+    jobs = plan(['ce', 'diffult-control'], {}, force=False)
+    assert jobs[:3] == [Job('ce', 0), Job('ce', 1), Job('ce', 2)]
+    control = V2_ARMS['diffult-control']
+    seed2 = ' '.join(command(control, 2, jobs=1))
+    assert (f'custom_hooks.0.stages_dir=work_dirs/benchmarks/{control.tag}/'
+            'seed0') in seed2
+    assert 'stages_dir' not in ' '.join(command(control, 0, jobs=1))
+    assert all(arm.tag.startswith('cpu-v2_') for arm in V2_ARMS.values())
+    assert not {a.tag for a in V2_ARMS.values()} & {
+        a.tag for a in V1_ARMS.values()}
+    # Seed 1 of a proxy arm waits for seed 0 (its bank).
+    fake = FakeRuns()
+    run(plan(['diffult-control'], {}, force=False), 1, {}, fake.launch,
+        fake.poll, wait_s=0)
+    assert [j.seed for j in fake.started] == [0, 1, 2]

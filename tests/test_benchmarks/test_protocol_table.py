@@ -87,13 +87,19 @@ def test_posthoc_evaluations_are_rows_of_their_own(tmp_path):
     row = table(arms, 'ce', 'full').splitlines()[-1]
     # seeds 0 and 1 (the later seed-1 record wins): 62 +- 2.83, (62-40)/40
     assert row.startswith('| ce + post-hoc logit_adjust | 0,1 | 62.00 ± 2.83')
-    assert row.endswith('| 55.0 % | - |')  # no wall time of its own
+    # no iterations, control or wall time of its own
+    assert row.endswith('| - | 55.0 % | - | - |')
     bad = _write(tmp_path / 'bad.jsonl', [dict(
         posthoc(0, 'iif', 1.0), checkpoint='somewhere/e.pth')])
     with pytest.raises(ValueError, match='seed<k>'):
         load_posthoc(bad)
     assert with_posthoc(load_arms(records), str(tmp_path / 'no.jsonl')) \
         .keys() == {'ce', 'full'}
+    # Post-hoc rows follow their runs: none for a run of another protocol.
+    only_full = _write(tmp_path / 'full.jsonl',
+                       [_record('full', 0, 80.0, '2026-01-01T00:00:00')])
+    assert list(with_posthoc(load_arms(only_full),
+                             str(tmp_path / 'posthoc.jsonl'))) == ['full']
 
 
 def test_a_prior_other_than_the_real_one_is_a_row_of_its_own(tmp_path):
@@ -111,3 +117,35 @@ def test_a_prior_other_than_the_real_one_is_a_row_of_its_own(tmp_path):
     assert arms['diffult + post-hoc logit_adjust'][0]['top1'] == 50.0
     assert arms['diffult + post-hoc logit_adjust (real-over-train prior)'][
         0]['top1'] == 55.0
+
+
+def test_tail_control_gain_and_protocols(tmp_path):
+    counts = [500, 100, 10, 5, 50]
+    per_class = {'ce': [90.0, 70.0, 10.0, 0.0, 40.0],
+                 'control': [90.0, 70.0, 20.0, 10.0, 45.0],
+                 'diffult': [88.0, 70.0, 50.0, 30.0, 55.0]}
+    records = [
+        _record(arm, 0, top1, '2026-01-01T00:00:00', protocol='v2',
+                per_class=per_class[arm], train_class_counts=counts,
+                iterations=iters)
+        for arm, top1, iters in (('ce', 40.0, 97), ('control', 44.0, 132),
+                                 ('diffult', 50.0, 132))
+    ] + [_record('ce', 1, 10.0, '2026-01-01T00:00:00')]  # v1 (no protocol)
+    path = _write(tmp_path / 'records.jsonl', records)
+    assert load_arms(path, 'v1')['ce'].keys() == {1}
+    arms = load_arms(path, 'v2')
+    assert arms['ce'].keys() == {0}
+    lines = table(arms, 'ce', 'full', control='control').splitlines()
+    row = next(line for line in lines if line.startswith('| diffult |'))
+    cells = [c.strip() for c in row.strip('|').split('|')]
+    header = [c.strip() for c in lines[0].strip('|').split('|')]
+    cell = dict(zip(header, cells))
+    # The three smallest classes are 3 (5), 2 (10) and 4 (50).
+    assert cell['tail'] == f'{(30.0 + 50.0 + 55.0) / 3:.2f}'
+    assert cell['iterations'] == '132'
+    # 50 - 44 top-1; tail 45.00 - (10 + 20 + 45) / 3 = 25.00
+    assert cell['vs control (top-1 / tail)'] == '+6.00 / +20.00'
+    ce = dict(zip(header, [c.strip() for c in next(
+        line for line in lines if line.startswith('| ce |')).strip('|')
+        .split('|')]))
+    assert ce['tail'] == f'{(0.0 + 10.0 + 40.0) / 3:.2f}'

@@ -65,8 +65,9 @@ def _fake_training(kill_first: bool):
             raise subprocess.CalledProcessError(-9, cmd)
         os.makedirs(osp.join(work_dir, 'run'), exist_ok=True)
         with open(osp.join(work_dir, 'run', 'lt_results.json'), 'w') as f:
-            json.dump(dict(epoch=2, top1=50.0, many=60.0, medium=20.0,
-                           few=None, per_class=[50.0] * 10), f)
+            json.dump(dict(epoch=2, iter=194, top1=50.0, many=60.0,
+                           medium=20.0, few=None, per_class=[50.0] * 10,
+                           train_class_counts=[100] * 5 + [10] * 5), f)
 
     return run, calls
 
@@ -75,7 +76,10 @@ def test_a_killed_run_resumes_and_is_recorded_once(tmp_path, monkeypatch):
     monkeypatch.setattr(train_protocol, 'ROOT', str(tmp_path))
     fake, calls = _fake_training(kill_first=True)
     monkeypatch.setattr(train_protocol.subprocess, 'run', fake)
-    argv = ['train_protocol.py', 'cfg.py', '--tag', 'arm', '--tick', '0.01']
+    config = tmp_path / 'cfg.py'
+    config.write_text("cpu_protocol = 'v2'\n")
+    argv = ['train_protocol.py', str(config), '--tag', 'arm', '--tick',
+            '0.01']
     monkeypatch.setattr(sys, 'argv', argv)
     with pytest.raises(subprocess.CalledProcessError):
         train_protocol.main()
@@ -86,6 +90,9 @@ def test_a_killed_run_resumes_and_is_recorded_once(tmp_path, monkeypatch):
     assert '--resume' not in calls[0] and '--resume' in calls[1]
     (record, ) = [json.loads(line) for line in records.read_text().splitlines()]
     assert record['attempts'] == 2 and record['top1'] == 50.0
+    # The record says its protocol, its iterations and the training counts.
+    assert record['protocol'] == 'v2' and record['iterations'] == 194
+    assert record['train_class_counts'] == [100] * 5 + [10] * 5
     work_dir = tmp_path / 'work_dirs' / 'benchmarks' / 'arm' / 'seed0'
     assert record['wall_s'] == pytest.approx(
         sum(load_attempts(str(work_dir))), abs=0.1)
@@ -96,3 +103,9 @@ def test_a_killed_run_resumes_and_is_recorded_once(tmp_path, monkeypatch):
     monkeypatch.setattr(sys, 'argv', argv)
     train_protocol.main()
     assert json.loads(records.read_text().splitlines()[-1])['attempts'] == 1
+
+
+def test_configs_without_a_protocol_are_v1(tmp_path):
+    config = tmp_path / 'old.py'
+    config.write_text('x = 1\n')
+    assert train_protocol.protocol_of(str(config)) == 'v1'

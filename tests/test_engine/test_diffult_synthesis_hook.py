@@ -4,6 +4,7 @@ import json
 import os.path as osp
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import HOOKS
@@ -98,5 +99,44 @@ def test_stages_dir_holds_the_bank_for_several_runs(proxy, tmp_path):
     (dict(generator_checkpoint='g.pth'), 'generator_config'),
 ])
 def test_bad_settings_name_the_fix(cfg, message):
+    with pytest.raises(ValueError, match=message):
+        HOOKS.build(dict(type='DiffuLTSynthesisHook', **cfg))
+
+
+def test_real_copies_fill_each_class_with_its_own_images_in_turn(proxy,
+                                                                 tmp_path):
+    """The oversampling control: every slot of class c holds a real
+    training image of class c, and a class's images are each used once
+    before any is used twice."""
+    from diffult_plugin.datasets.raw_images import raw_rgb_image
+    hook = HOOKS.build(dict(type='DiffuLTSynthesisHook',
+                            source='real-copies', filter=None,
+                            shard_size=4))
+    bank = hook.prepare(str(tmp_path / 'work'), proxy)
+    real = proxy.dataset
+    by_class = {}
+    for i in range(len(real)):
+        label = int(real.get_data_info(i)['gt_label'])
+        by_class.setdefault(label, []).append(raw_rgb_image(real, i))
+    uses = {}
+    for slot in range(len(bank)):
+        image, label = bank[slot]
+        matches = [k for k, ref in enumerate(by_class[int(label)])
+                   if np.array_equal(ref, image)]
+        assert matches, f'slot {slot} is not a real image of class {label}'
+        uses.setdefault(int(label), []).append(matches[0])
+    for label, used in uses.items():
+        counts = np.bincount(used, minlength=len(by_class[label]))
+        assert counts.sum() == proxy.slots_per_class[label]
+        assert counts.max() - counts.min() <= 1, (label, counts)
+    with open(osp.join(bank.bank_dir, 'fingerprint.json')) as f:
+        assert json.load(f)['source']['type'] == 'real-copies'
+
+
+@pytest.mark.parametrize('cfg, message', [
+    (dict(source='generated', filter=None), 'source'),
+    (dict(source='real-copies', oracle=True, filter=None), 'contradicts'),
+])
+def test_bad_sources_name_the_fix(cfg, message):
     with pytest.raises(ValueError, match=message):
         HOOKS.build(dict(type='DiffuLTSynthesisHook', **cfg))

@@ -1,0 +1,81 @@
+"""CPU protocol v2: every arm's config keeps the one schedule, batch,
+augmentation and test set, and the schedule gives the learning rates of a
+30-epoch cosine."""
+import glob
+import math
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.optim.scheduler import CosineAnnealingLR
+
+from benchmarks.cpu_protocol import ARMS, V2
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SCHEDULE = osp.join(ROOT, 'configs', '_base_', 'schedules',
+                    'cpu-protocol-v2_sgd_30e_cosine.py')
+CONFIGS = sorted(glob.glob(osp.join(ROOT, V2, '*.py')))
+CE = osp.join(ROOT, V2, 'ce_resnet32_cifar10lt-jpg.py')
+
+
+def _plain(value):
+    return value.to_dict() if hasattr(value, 'to_dict') else value
+
+
+@pytest.mark.parametrize('path', CONFIGS,
+                         ids=[osp.basename(p) for p in CONFIGS])
+def test_every_arm_keeps_the_protocol(path):
+    schedule = Config.fromfile(SCHEDULE)
+    ce = Config.fromfile(CE)
+    cfg = Config.fromfile(path)
+    assert cfg.cpu_protocol == 'v2'
+    assert _plain(cfg.optim_wrapper) == _plain(schedule.optim_wrapper)
+    assert [_plain(s) for s in cfg.param_scheduler] == [
+        _plain(s) for s in schedule.param_scheduler]
+    assert cfg.train_cfg.max_epochs == schedule.cpu_protocol_epochs
+    assert cfg.train_dataloader.batch_size == 128
+    # The real images go through the same augmentation in every arm.
+    real = cfg.train_dataloader.dataset
+    while real.type == 'DiffuLTDataset':
+        real = real.dataset
+    assert real.type == 'LongTailDataset'
+    assert [_plain(t) for t in real.dataset.pipeline] == [
+        _plain(t) for t in ce.train_dataloader.dataset.dataset.pipeline]
+    assert _plain(cfg.val_dataloader.dataset) == _plain(
+        ce.val_dataloader.dataset)
+    assert cfg.model.backbone == ce.model.backbone
+
+
+def test_every_v2_arm_is_a_protocol_config():
+    names = {osp.relpath(p, ROOT) for p in CONFIGS}
+    assert {arm.config for arm in ARMS.values()} <= names
+    assert {'ce', 'balanced-softmax', 'diffult-control', 'diffult-oracle',
+            'diffult', 'ceiling'} <= set(ARMS)
+    for name in ('ce', 'balanced-softmax', 'diffult-control',
+                 'diffult-oracle', 'diffult'):
+        assert len(ARMS[name].seeds) >= 3, name
+
+
+def test_schedule_is_a_cosine_over_thirty_epochs_per_iteration():
+    schedule = Config.fromfile(SCHEDULE)
+    (sched_cfg, ) = schedule.param_scheduler
+    iters_per_epoch = 10
+    optimizer = torch.optim.SGD([torch.zeros(1, requires_grad=True)],
+                                lr=0.1)
+    args = {k: v for k, v in sched_cfg.items()
+            if k not in ('type', 'convert_to_iter_based')}
+    assert sched_cfg.convert_to_iter_based
+    scheduler = CosineAnnealingLR.build_iter_from_epoch(
+        optimizer, epoch_length=iters_per_epoch, **args)
+    total = 30 * iters_per_epoch
+    lrs = []
+    for _ in range(total):
+        lrs.append(optimizer.param_groups[0]['lr'])
+        optimizer.step()
+        scheduler.step()
+    # 0.1 * (1 + cos(pi * t / T)) / 2 at iteration t.
+    for t in (0, 75, 150, 225, 299):
+        assert lrs[t] == pytest.approx(
+            0.05 * (1 + math.cos(math.pi * t / total)), abs=1e-9)
+    assert lrs[150] == pytest.approx(0.05)
