@@ -35,8 +35,13 @@ def validation_history(work_dir: str) -> list:
                     rows.append({
                         k: record[k]
                         for k in ('step', 'gen/fd', 'gen/fd_class_mean',
-                                  'gen/cas') if k in record
+                                  'gen/phi0_agreement', 'gen/cas')
+                        if k in record
                     })
+                    # Logs from before the rename call it 'gen/cas'.
+                    if 'gen/cas' in rows[-1]:
+                        rows[-1]['gen/phi0_agreement'] = rows[-1].pop(
+                            'gen/cas')
     return rows
 
 
@@ -78,12 +83,13 @@ def main():
     with open(osp.join(out, 'generator_training.jsonl'), 'a') as f:
         f.write(json.dumps(record) + '\n')
     print(f'wall time {wall / 60:.1f} min')
-    print('| iteration | phi0-FD | per-class FD (mean) | CAS (%) |')
+    print('| iteration | phi0-FD | per-class FD (mean) | phi0 agreement '
+          '(%) |')
     print('|---|---|---|---|')
     for row in history:
         print(f"| {row['step']} | {row['gen/fd']:.2f} | "
               f"{row.get('gen/fd_class_mean', float('nan')):.2f} | "
-              f"{row.get('gen/cas', float('nan')):.1f} |")
+              f"{row.get('gen/phi0_agreement', float('nan')):.1f} |")
 
 
 if __name__ == '__main__':

@@ -149,13 +149,14 @@ def main():
         for row in rows:
             f.write(json.dumps(row) + '\n')
     print('| sampler | steps | NFE / image | img/s (sampling) | img/s '
-          '(+ filter) | phi0-FD | per-class FD | CAS (%) |')
+          '(+ filter) | phi0-FD | per-class FD | phi0 agreement (%) |')
     print('|---|---|---|---|---|---|---|---|')
     for r in rows:
         print(f'| {r["sampler"]} | {r["steps"]} | {r["nfe_per_image"]} | '
               f'{r["images_per_second"]:.2f} | '
               f'{r["synthesis_and_filter_images_per_second"]:.2f} | '
-              f'{r["fd"]:.2f} | {r["fd_class_mean"]:.2f} | {r["cas"]:.1f} |')
+              f'{r["fd"]:.2f} | {r["fd_class_mean"]:.2f} | '
+              f'{r["phi0_agreement"]:.1f} |')
 
 
 if __name__ == '__main__':

@@ -14,7 +14,6 @@ model = dict(
         phi0_config={{_base_.phi0_config}},
         phi0_checkpoint={{_base_.phi0_checkpoint}},
         real_dataset={{_base_.real_dataset}},
-        real_to_rgb=True,
         alpha=0.1,
         d_f='per_class',
         start_iter=375))

@@ -53,8 +53,7 @@ val_evaluator = dict(
     type='Phi0GeneratorQuality',
     phi0_config=phi0_config,
     phi0_checkpoint=phi0_checkpoint,
-    real_dataset={{_base_.real_dataset}},
-    real_to_rgb=True)
+    real_dataset={{_base_.real_dataset}})
 custom_hooks = [
     dict(type='EMAHook', momentum=1e-2, priority='ABOVE_NORMAL'),
     dict(type='TrainClassCountsHook'),

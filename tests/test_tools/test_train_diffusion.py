@@ -47,7 +47,7 @@ def generator_run(tmp_path_factory):
 def test_generator_trains_validates_and_draws(generator_run):
     _, _, _, work_dir, log = generator_run
     for key in ('loss_ddpm', 'loss_cbdm', 'loss_aid', 'gen/fd',
-                'gen/fd_class_mean', 'gen/cas'):
+                'gen/fd_class_mean', 'gen/phi0_agreement'):
         assert key in log, key
     assert 'TrainClassCountsHook: class counts' in log
     assert osp.isfile(osp.join(work_dir, 'samples', 'iter_4.png'))

@@ -15,11 +15,16 @@ class DiffuLTFilter(Phi0SampleFilter):
     DiffuLT (`Shao et al., NeurIPS 2024 <https://arxiv.org/abs/2403.05170>`_),
     Eq. 4: a sample with label y and phi0 feature f has
     ``d = ||f - f_o(y)||_2`` to the mean real feature of its class; it is
-    ID if ``d <= d_f``, AID if ``d_f < d <= 2 d_f``, OOD beyond. d_f is the
-    largest distance between two real samples' features. The paper keeps ID
+    ID if ``d <= d_f``, AID if ``d_f < d <= 2 d_f``, OOD beyond. The paper
+    calls d_f "the maximum Euclidean distance between two real samples'
+    features", a reading under which nothing can be rejected; the readings
+    ('radius': the largest distance of a real sample from its class mean,
+    the default; 'diameter': the paper's words; 'quantile') and the evidence
+    for the default are in :func:`feature_statistics`. The paper keeps ID
     and AID ("we employ phi0 to filter out harmful OOD samples"), the
     default here; it does not say whether d_f is per class or global (an
-    option; per class by default, as for L_AID).
+    option; per class by default, as for L_AID). The synthesis hook hands
+    these settings to the generator's L_AID, so both use one d_f.
 
     The statistics (class means, d_f) come from :meth:`prepare` (the
     synthesis hook calls it with the real training images), from
@@ -28,6 +33,10 @@ class DiffuLTFilter(Phi0SampleFilter):
 
     Args:
         d_f (str): 'per_class' or 'global'. Defaults to 'per_class'.
+        d_f_reading (str): 'radius', 'diameter' or 'quantile'. Defaults to
+            'radius'.
+        d_f_quantile (float): The quantile of the 'quantile' reading.
+            Defaults to 0.95.
         keep (Sequence[str]): Categories kept. Defaults to ('ID', 'AID').
         statistics (str, optional): An ``.npz`` with ``class_means``,
             ``d_f_per_class`` and ``d_f_global``.
@@ -43,6 +52,8 @@ class DiffuLTFilter(Phi0SampleFilter):
 
     def __init__(self,
                  d_f: str = 'per_class',
+                 d_f_reading: str = 'radius',
+                 d_f_quantile: float = 0.95,
                  keep: Sequence[str] = ('ID', 'AID'),
                  statistics: Optional[str] = None,
                  real_dataset: Union[dict, None] = None,
@@ -52,7 +63,12 @@ class DiffuLTFilter(Phi0SampleFilter):
             raise ValueError(
                 f"DiffuLTFilter.d_f must be 'per_class' or 'global', got "
                 f'{d_f!r}.')
+        from diffult_plugin.models.diffusion.phi0 import check_d_f_reading
+        check_d_f_reading(d_f_reading, d_f_quantile,
+                          'DiffuLTFilter.d_f_reading')
         self.d_f = d_f
+        self.d_f_reading = d_f_reading
+        self.d_f_quantile = float(d_f_quantile)
         self.statistics_path = statistics
         self.real_dataset = real_dataset
         self.stats = None
@@ -60,22 +76,19 @@ class DiffuLTFilter(Phi0SampleFilter):
     def prepare(self, real_images=None, real_labels=None, dataset=None):
         """Class means and d_f from real images (uint8 RGB, N x H x W x 3)
         and labels, or from a dataset's raw images."""
-        from diffult_plugin.models.diffusion.phi0 import feature_statistics
+        from diffult_plugin.models.diffusion.phi0 import (feature_statistics,
+                                                          real_features)
         if dataset is not None:
-            from ..long_tail_dataset import labels_of
-            from ..raw_images import iter_raw_batches
-            feats = []
-            for images, _ in iter_raw_batches(dataset, range(len(dataset)),
-                                              self.batch_size):
-                feats.append(self.features_and_logits(images)[0])
-            features = torch.cat(feats)
-            labels = torch.as_tensor(labels_of(dataset))
+            features, labels = real_features(self.phi0, dataset,
+                                             self.batch_size)
+            features = features.to('cpu')
             num_classes = len(dataset.metainfo['classes'])
         else:
             features = self.features_and_logits(real_images)[0]
             labels = torch.as_tensor(np.asarray(real_labels))
             num_classes = self.phi0.num_classes or int(labels.max()) + 1
-        stats = feature_statistics(features, labels, num_classes)
+        stats = feature_statistics(features, labels, num_classes,
+                                   self.d_f_reading, self.d_f_quantile)
         self.stats = dict(
             class_means=stats['class_means'],
             d_f_per_class=stats['d_f_per_class'],
@@ -118,4 +131,11 @@ class DiffuLTFilter(Phi0SampleFilter):
         return distance.numpy(), categories
 
     def fingerprint(self) -> dict:
-        return dict(super().fingerprint(), d_f=self.d_f)
+        fingerprint = dict(super().fingerprint(), d_f=self.d_f)
+        # Banks filtered before the readings existed used the diameter and
+        # keep their fingerprint (and stay valid) under that reading.
+        if self.d_f_reading != 'diameter':
+            fingerprint['d_f_reading'] = self.d_f_reading
+            if self.d_f_reading == 'quantile':
+                fingerprint['d_f_quantile'] = self.d_f_quantile
+        return fingerprint

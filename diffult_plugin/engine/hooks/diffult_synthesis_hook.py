@@ -241,12 +241,30 @@ class DiffuLTSynthesisHook(Hook):
             if cfg.model.get('aid'):
                 handed['model.aid.phi0_config'] = self.phi0_config
                 handed['model.aid.phi0_checkpoint'] = phi0_checkpoint
+                handed.update(self._aid_d_f_settings())
             evaluator = cfg.get('val_evaluator')
             if isinstance(evaluator, dict) and 'phi0_checkpoint' in evaluator:
                 handed['val_evaluator.phi0_config'] = self.phi0_config
                 handed['val_evaluator.phi0_checkpoint'] = phi0_checkpoint
             cfg.merge_from_dict(handed)
         return cfg, dict(options, **handed)
+
+    def _aid_d_f_settings(self) -> dict:
+        """The filter's d_f (scope, reading, quantile) for the generator's
+        L_AID: the target 1.5 d_f and the filter's ID / AID / OOD bands are
+        one statistic."""
+        if not self.filter_cfg or self.filter_cfg.get(
+                'type') != 'DiffuLTFilter':
+            return {}
+        from diffult_plugin.datasets.transforms.diffult_filter import \
+            DiffuLTFilter
+        import inspect
+        defaults = inspect.signature(DiffuLTFilter.__init__).parameters
+        return {
+            f'model.aid.{key}': self.filter_cfg.get(key,
+                                                    defaults[key].default)
+            for key in ('d_f', 'd_f_reading', 'd_f_quantile')
+        }
 
     def _source(self, work_dir: str, dataset: DiffuLTDataset,
                 phi0_checkpoint: Optional[str], device: str):

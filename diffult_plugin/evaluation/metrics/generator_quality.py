@@ -31,15 +31,20 @@ def frechet_distance(feats_a: torch.Tensor, feats_b: torch.Tensor) -> float:
 
 @METRICS.register_module()
 class Phi0GeneratorQuality(BaseMetric):
-    """phi0-FD and classification accuracy score of generated samples.
+    """phi0-FD of generated samples and phi0's agreement with their labels.
 
     Inception weights cannot be assumed (no download), so quality is measured
     with phi0, the long-tail CE classifier of DiffuLT: the Frechet distance
     between real and generated phi0 features, overall (``fd``) and averaged
-    over classes (``fd_class_mean``), and phi0's top-1 accuracy on the
-    generated images against their conditioning labels (``cas``, %). Real
-    features come from ``real_dataset`` (use a pipeline without random
-    augmentation) and are computed once.
+    over classes (``fd_class_mean``), and phi0's top-1 agreement with the
+    conditioning labels of the generated images (``phi0_agreement``, %).
+    The agreement is not the classification accuracy score of Ravuri and
+    Vinyals (a classifier trained on generated images only, tested on real
+    test images: ``benchmarks/bank_cas.py``), and phi0 is head-biased (near
+    0 % on the smallest classes of CIFAR-10-LT), so it barely judges the
+    classes that receive synthetic samples. Real features are phi0's
+    features of the stored real images (:func:`real_features`, the same as
+    the filter's and L_AID's), computed once.
 
     Expects data samples with ``gen_img`` (uint8 RGB, C x H x W), as
     ``DiffuLTDiffusion.predict`` returns.
@@ -47,9 +52,10 @@ class Phi0GeneratorQuality(BaseMetric):
     Args:
         phi0_config (str): Config of the phi0 classifier.
         phi0_checkpoint (str): Its checkpoint.
-        real_dataset (dict): The real (long-tailed) training set, packed.
-        real_to_rgb (bool): ``real_dataset`` yields BGR images.
-            Defaults to False.
+        real_dataset (dict): The real (long-tailed) training set (its stored
+            images are read, un-augmented, in RGB order).
+        real_to_rgb (bool): Ignored: real images are always read in RGB
+            order. Kept so that older configs load.
         collect_device (str): 'cpu' or 'gpu'. Defaults to 'cpu'.
         prefix (str, optional): Defaults to 'gen'.
     """
@@ -71,12 +77,10 @@ class Phi0GeneratorQuality(BaseMetric):
 
     def _real_features(self):
         if self._real is None:
-            from diffult_plugin.models.diffusion.phi0 import \
-                extract_dataset_features
+            from diffult_plugin.models.diffusion.phi0 import real_features
             dataset = DATASETS.build(self.real_dataset) if isinstance(
                 self.real_dataset, dict) else self.real_dataset
-            self._real = extract_dataset_features(self.phi0, dataset,
-                                                  self.real_to_rgb)
+            self._real = real_features(self.phi0, dataset)
         return self._real
 
     @torch.no_grad()
@@ -101,4 +105,4 @@ class Phi0GeneratorQuality(BaseMetric):
         return dict(
             fd=frechet_distance(real_feats, gen_feats),
             fd_class_mean=float(sum(per_class) / max(len(per_class), 1)),
-            cas=100.0 * float((preds == labels).float().mean()))
+            phi0_agreement=100.0 * float((preds == labels).float().mean()))

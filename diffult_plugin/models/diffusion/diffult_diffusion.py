@@ -13,8 +13,8 @@ from mmpretrain.structures import DataSample
 
 from .ada_augment import AUGMENT_DIM, ada_augment
 from .losses import aid_distance, aid_loss, cbdm_loss, ddpm_loss
-from .phi0 import (Phi0FeatureExtractor, extract_dataset_features,
-                   feature_statistics)
+from .phi0 import (Phi0FeatureExtractor, check_d_f_reading,
+                   feature_statistics, real_features)
 
 #: UNet sizes. 'ddpm-cifar' is the DDPM / CBDM CIFAR network (~35.7 M
 #: parameters); 'small' (~9 M) and 'tiny' (~1.6 M) fit a CPU.
@@ -71,10 +71,14 @@ class DiffuLTDiffusion(BaseModel):
             None disables it. Its y' is drawn from the training class prior
             (set by ``TrainClassCountsHook`` or ``class_counts``).
         aid (dict, optional): Enables L_AID: ``phi0_config``,
-            ``phi0_checkpoint``, ``real_dataset`` (the training set with a
-            non-augmenting pipeline, for d_f), ``real_to_rgb`` (False),
+            ``phi0_checkpoint``, ``real_dataset`` (the real training set;
+            its stored images are read un-augmented, for d_f),
             ``alpha`` (0.1), ``d_f`` ('per_class' or 'global'; the paper does
-            not say which; default 'per_class'), ``start_iter`` (0: from the
+            not say which; default 'per_class'), ``d_f_reading`` ('radius',
+            'diameter' or 'quantile', with ``d_f_quantile`` 0.95; default
+            'radius', see :func:`feature_statistics`; the synthesis hook
+            hands the filter's d_f settings here, so L_AID's target 1.5 d_f
+            and the filter's bands are one statistic), ``start_iter`` (0: from the
             start, as we read the paper; a later start lets a short run learn
             to denoise first, since L_AID dominates the loss of an untrained
             model). None disables it.
@@ -167,9 +171,16 @@ class DiffuLTDiffusion(BaseModel):
         if self.aid is not None:
             self.aid.setdefault('alpha', 0.1)
             self.aid.setdefault('d_f', 'per_class')
+            self.aid.setdefault('d_f_reading', 'radius')
+            self.aid.setdefault('d_f_quantile', 0.95)
             self.aid.setdefault('start_iter', 0)
+            # Read images are always RGB now (real_features); the flag of
+            # older configs has nothing left to do.
+            self.aid.pop('real_to_rgb', None)
             if self.aid['d_f'] not in ('per_class', 'global'):
                 raise ValueError("aid.d_f must be 'per_class' or 'global'")
+            check_d_f_reading(self.aid['d_f_reading'],
+                              self.aid['d_f_quantile'], 'aid.d_f_reading')
             for key in ('phi0_config', 'phi0_checkpoint', 'real_dataset'):
                 if self.aid.get(key) is None:
                     raise ValueError(f'L_AID needs aid.{key}.')
@@ -198,15 +209,14 @@ class DiffuLTDiffusion(BaseModel):
         if isinstance(dataset, dict):
             dataset = DATASETS.build(dataset)
         logger.info(f'L_AID: phi0 features of {len(dataset)} real images')
-        # Full precision even inside a mixed-precision train step.
-        with torch.autocast(
-                device_type=self.alphas_cumprod.device.type, enabled=False):
-            feats, labels = extract_dataset_features(
-                self.phi0, dataset, self.aid.get('real_to_rgb', False))
-        stats = feature_statistics(feats, labels, self.num_classes)
+        feats, labels = real_features(self.phi0, dataset)
+        stats = feature_statistics(feats, labels, self.num_classes,
+                                   self.aid['d_f_reading'],
+                                   self.aid['d_f_quantile'])
         self.aid_d_f.copy_(stats['d_f_per_class'].to(self.aid_d_f.device))
         self.aid_d_f_global.fill_(stats['d_f_global'])
-        logger.info(f"L_AID: global d_f {stats['d_f_global']:.3f}, per-class "
+        logger.info(f"L_AID ({self.aid['d_f_reading']} reading): global d_f "
+                    f"{stats['d_f_global']:.3f}, per-class "
                     f'd_f {stats["d_f_per_class"].min():.3f}..'
                     f'{stats["d_f_per_class"].max():.3f}')
 

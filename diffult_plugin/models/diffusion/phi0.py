@@ -93,32 +93,86 @@ def max_pairwise_distance(features: torch.Tensor,
     return best
 
 
-def feature_statistics(features: torch.Tensor, labels: torch.Tensor,
-                       num_classes: int) -> dict:
+#: Readings of DiffuLT's d_f (``feature_statistics(reading=...)``).
+D_F_READINGS = ('radius', 'diameter', 'quantile')
+
+
+def _threshold(features: torch.Tensor, distances: torch.Tensor, reading: str,
+               quantile: float) -> float:
+    """d_f of one group of real features, given their distances to their
+    class means."""
+    if reading == 'diameter':
+        return max_pairwise_distance(features)
+    if reading == 'radius':
+        return float(distances.max())
+    return float(torch.quantile(distances.double(), quantile))
+
+
+def check_d_f_reading(reading: str, quantile: float,
+                      owner: str = 'd_f_reading') -> None:
+    """A clear error for an unknown reading or a quantile outside (0, 1]."""
+    if reading not in D_F_READINGS:
+        raise ValueError(f'{owner} must be one of {D_F_READINGS}, got '
+                         f'{reading!r}.')
+    if reading == 'quantile' and not 0.0 < quantile <= 1.0:
+        raise ValueError(f'd_f_quantile must be in (0, 1], got {quantile}.')
+
+
+def feature_statistics(features: torch.Tensor,
+                       labels: torch.Tensor,
+                       num_classes: int,
+                       reading: str = 'radius',
+                       quantile: float = 0.95) -> dict:
     """Class centres and the d_f thresholds of DiffuLT, Sec. 3.2.
 
-    "the center f_o of a class's features [is] the average of the real data
-    in feature space, and [d_f is] the maximum Euclidean distance between two
-    real samples' features". The paper does not say whether d_f is per class
-    or global, so both are returned; a class with fewer than two samples
-    takes the global value.
+    The centre f_o of a class is the mean of its real features. The paper
+    defines d_f as "the maximum Euclidean distance between two real samples'
+    features"; read literally (``reading='diameter'``) no real sample and
+    almost no generated one can leave the ID band ``d <= d_f`` around the
+    class mean, since every real sample lies within the diameter of its
+    class's mean, and the paper's own split of generated samples (Table 2:
+    40.7 / 50.1 / 9.2 % ID / AID / OOD) cannot come out. An independent
+    re-implementation (the DBG code) uses the largest distance of a real
+    sample from its class mean (``'radius'``); ``'quantile'`` takes the
+    ``quantile`` of those distances (robust to one outlier). The paper does
+    not say whether d_f is per class or global, so both are returned: the
+    global value is the same statistic over all real samples (the
+    distances to their own class means; all pairs for the diameter). A
+    class with fewer than two samples takes the global value.
+
+    The default reading is 'radius': on real CIFAR-10-LT with a CE phi0 it
+    keeps held-out real images mostly ID where the diameter puts every one
+    of them in ID and can reject nothing (benchmarks/filter_readings.py;
+    figures in benchmarks/RESULTS.md, "d_f readings").
+
+    Args:
+        features (Tensor): Real features (N, D).
+        labels (Tensor): Their labels (N,).
+        num_classes (int): Number of classes C.
+        reading (str): 'radius', 'diameter' or 'quantile'.
+        quantile (float): The quantile of the 'quantile' reading.
 
     Returns:
         dict: ``class_means`` (C, D), ``d_f_per_class`` (C,), ``d_f_global``
         (float), ``counts`` (C,).
     """
+    check_d_f_reading(reading, quantile)
     features = features.float()
     labels = labels.long()
     dim = features.shape[1]
     means = torch.zeros(num_classes, dim)
     d_f = torch.zeros(num_classes)
     counts = torch.bincount(labels, minlength=num_classes)
-    d_global = max_pairwise_distance(features)
     for c in range(num_classes):
         feats = features[labels == c]
         if len(feats):
             means[c] = feats.mean(0)
-        d_f[c] = max_pairwise_distance(feats) if len(feats) > 1 else d_global
+    distances = (features - means[labels]).norm(dim=1)
+    d_global = _threshold(features, distances, reading, quantile)
+    for c in range(num_classes):
+        mask = labels == c
+        d_f[c] = (_threshold(features[mask], distances[mask], reading,
+                             quantile) if int(mask.sum()) > 1 else d_global)
     return dict(
         class_means=means,
         d_f_per_class=d_f,
@@ -127,36 +181,41 @@ def feature_statistics(features: torch.Tensor, labels: torch.Tensor,
 
 
 @torch.no_grad()
-def extract_dataset_features(phi0: Phi0FeatureExtractor,
-                             dataset,
-                             to_rgb: bool = False,
-                             batch_size: int = 256):
-    """phi0 features and labels of every sample of a packed dataset.
+def real_features(phi0: 'Phi0FeatureExtractor',
+                  dataset,
+                  batch_size: int = 256):
+    """phi0 features and labels of a dataset's stored images.
+
+    The one way the filter, L_AID and the generator-quality metric see real
+    images: each sample's stored image, un-augmented, in RGB order
+    (:func:`diffult_plugin.datasets.raw_images.raw_rgb_image`, whatever the
+    dataset's pipeline and however its files decode), scaled to [-1, 1] as
+    the generator's samples are. So all three compute identical statistics
+    for the same dataset.
 
     Args:
         phi0 (Phi0FeatureExtractor): The feature extractor.
-        dataset: A dataset whose items are ``dict(inputs=uint8 CHW,
-            data_samples=DataSample)`` (any mmpretrain dataset with a
-            ``PackInputs`` pipeline; use one without random augmentation).
-        to_rgb (bool): The dataset yields BGR images (decoded by OpenCV).
+        dataset: Any dataset whose ``get_data_info`` holds ``gt_label`` and
+            an image (``img``) or its file (``img_path``), or a wrapper
+            that delegates it.
         batch_size (int): Images per forward pass.
 
     Returns:
         tuple[Tensor, Tensor]: features (N, D) and labels (N,), on the CPU.
     """
-    from mmengine.dataset import pseudo_collate
-    from torch.utils.data import DataLoader
+    from diffult_plugin.datasets.raw_images import iter_raw_batches
     device = phi0.mean.device
-    loader = DataLoader(
-        dataset, batch_size=batch_size, shuffle=False,
-        collate_fn=pseudo_collate)
-    feats, labels = [], []
-    for batch in loader:
-        images = torch.stack(batch['inputs']).float().to(device)
-        if to_rgb:
-            images = images.flip(1)
-        feats.append(phi0(images / 127.5 - 1).cpu())
-        labels.append(
-            torch.cat([s.gt_label.reshape(-1)[:1]
-                       for s in batch['data_samples']]))
-    return torch.cat(feats), torch.cat(labels)
+    labels = torch.as_tensor([
+        int(dataset.get_data_info(i)['gt_label'])
+        for i in range(len(dataset))
+    ], dtype=torch.long)
+    feats = []
+    # Full precision even inside a mixed-precision train step.
+    with torch.autocast(device_type=device.type, enabled=False):
+        for images, _ in iter_raw_batches(dataset, range(len(dataset)),
+                                          batch_size):
+            x = torch.from_numpy(images).permute(0, 3, 1, 2).float()
+            feats.append(phi0(x.to(device) / 127.5 - 1).float().cpu())
+    if not feats:
+        return torch.zeros(0, 0), labels
+    return torch.cat(feats), labels

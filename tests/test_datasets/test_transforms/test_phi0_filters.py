@@ -64,10 +64,45 @@ def test_prepare_from_real_images_gives_means_and_d_f(phi0):
     feats, _ = f.features_and_logits(images)
     assert torch.allclose(stats['class_means'][1], feats[3:6].mean(0),
                           atol=1e-5)
+    # The default reading: the largest distance from the class mean.
+    radius = (feats[6:9] - feats[6:9].mean(0)).norm(dim=1).max()
+    assert torch.isclose(stats['d_f_per_class'][2], radius, atol=1e-4)
+    diameter = TRANSFORMS.build(dict(
+        type='DiffuLTFilter', phi0_config=config, phi0_checkpoint=checkpoint,
+        d_f_reading='diameter')).prepare(images, labels)
     d01 = torch.cdist(feats[6:9], feats[6:9]).max()
-    assert torch.isclose(stats['d_f_per_class'][2], d01, atol=1e-4)
-    # Real samples are within their class diameter of their mean: ID.
-    assert f.score_batch(images, labels)['category'] == ['ID'] * 9
+    assert torch.isclose(diameter['d_f_per_class'][2], d01, atol=1e-4)
+
+
+def test_the_default_filter_rejects_what_lies_beyond_twice_the_radius(phi0):
+    """Real features on two known clusters; candidates at known distances
+    from their class mean; the categories computed by hand."""
+    config, checkpoint = phi0
+    # class 0: four points at distance 1 from (0, 0); class 1: distances
+    # 1, 1, 3, 3 from (10, 0). Radius d_f: 1 and 3; diameter d_f: 2 and 6.
+    real = torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0],
+                         [11.0, 0.0], [9.0, 0.0], [10.0, 3.0], [10.0, -3.0]])
+    real_labels = torch.tensor([0, 0, 0, 0, 1, 1, 1, 1])
+    candidates = torch.tensor([[0.5, 0.0], [0.0, 1.5], [-2.5, 0.0],
+                               [10.0, 2.0], [10.0, 5.0], [17.0, 0.0]])
+    labels = torch.tensor([0, 0, 0, 1, 1, 1])  # distances .5 1.5 2.5 2 5 7
+    expected = {
+        'radius': ['ID', 'AID', 'OOD', 'ID', 'AID', 'OOD'],
+        'diameter': ['ID', 'ID', 'AID', 'ID', 'ID', 'AID'],
+    }
+    from diffult_plugin.models.diffusion.phi0 import feature_statistics
+    for reading, categories in expected.items():
+        cfg = dict(type='DiffuLTFilter', phi0_config=config,
+                   phi0_checkpoint=checkpoint)
+        if reading != 'radius':
+            cfg['d_f_reading'] = reading
+        f = TRANSFORMS.build(cfg)
+        f.stats = feature_statistics(real, real_labels, 2, reading)
+        scores, verdicts = f._judge(candidates, None, labels)
+        assert np.allclose(scores, [0.5, 1.5, 2.5, 2.0, 5.0, 7.0])
+        assert verdicts == categories, reading
+    # Only the default reading rejects anything (keep = ID, AID).
+    assert 'OOD' not in expected['diameter']
 
 
 def test_pipeline_use_drops_rejected_synthetic_samples_only(phi0):
@@ -110,6 +145,8 @@ def test_bad_settings_name_the_option(phi0):
         TRANSFORMS.build(dict(type='DiffuLTFilter', keep=('good', )))
     with pytest.raises(ValueError, match='d_f'):
         TRANSFORMS.build(dict(type='DiffuLTFilter', d_f='mean'))
+    with pytest.raises(ValueError, match='d_f_reading'):
+        TRANSFORMS.build(dict(type='DiffuLTFilter', d_f_reading='max'))
     with pytest.raises(ValueError, match='phi0_checkpoint'):
         TRANSFORMS.build(dict(type='DiffuLTFilter')).score_batch(
             _images(1), [0])

@@ -21,25 +21,45 @@ def test_frechet_distance_by_hand():
         mean_shift + 2 * 4 * var, rel=1e-6)
 
 
+class _StoredImages:
+    """Images stored as a dataset stores them (HWC uint8 RGB in ``img``)."""
+
+    def __init__(self, images, labels):
+        self.infos = [dict(img=img.permute(1, 2, 0).numpy(), gt_label=label)
+                      for img, label in zip(images, labels)]
+
+    def __len__(self):
+        return len(self.infos)
+
+    def get_data_info(self, index):
+        return dict(self.infos[index])
+
+
 def test_metric_scores_generated_images(tmp_path):
     config, checkpoint = make_phi0(str(tmp_path), num_classes=3)
     g = torch.Generator().manual_seed(0)
-    real = [
-        dict(inputs=torch.randint(0, 256, (3, 32, 32), generator=g,
-                                  dtype=torch.uint8),
-             data_samples=DataSample().set_gt_label(i % 3)) for i in range(12)
-    ]
-    metric = Phi0GeneratorQuality(config, checkpoint, real_dataset=real)
+    images = torch.randint(0, 256, (12, 3, 32, 32), generator=g,
+                           dtype=torch.uint8)
+    labels = [i % 3 for i in range(12)]
+    metric = Phi0GeneratorQuality(config, checkpoint,
+                                  real_dataset=_StoredImages(images, labels))
     gen = [
-        dict(gen_img=real[i]['inputs'], gt_label=torch.tensor([i % 3]))
+        dict(gen_img=images[i], gt_label=torch.tensor([labels[i]]))
         for i in range(12)
     ]
     metric.process(None, gen)
     result = metric.evaluate(12)
-    # Generating exactly the real images: FD 0, CAS = phi0's own accuracy.
+    # Generating exactly the real images: FD 0, and the agreement is phi0's
+    # own top-1 on them.
     assert result['gen/fd'] == pytest.approx(0.0, abs=1e-3)
     assert result['gen/fd_class_mean'] == pytest.approx(0.0, abs=1e-3)
-    assert 0.0 <= result['gen/cas'] <= 100.0
+    with torch.no_grad():
+        _, logits = metric.phi0.features_and_logits(images.float() / 127.5
+                                                    - 1)
+    expected = 100.0 * float(
+        (logits.argmax(1) == torch.tensor(labels)).float().mean())
+    assert result['gen/phi0_agreement'] == pytest.approx(expected)
+    assert 'gen/cas' not in result
     noise = [
         dict(gen_img=torch.full((3, 32, 32), 255, dtype=torch.uint8),
              gt_label=torch.tensor([i % 3])) for i in range(12)

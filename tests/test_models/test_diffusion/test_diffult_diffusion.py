@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 import torch
 from mmengine.optim import build_optim_wrapper
@@ -35,12 +36,25 @@ def _batch(n=6, size=8):
         data_samples=[DataSample().set_gt_label(int(y)) for y in labels])
 
 
+class _RealImages:
+    """A 'real' dataset of n random 8x8 RGB images over 3 classes, stored
+    as a dataset stores them (``get_data_info``: ``img`` and ``gt_label``)."""
+
+    def __init__(self, n):
+        rng = np.random.RandomState(0)
+        self.infos = [dict(img=rng.randint(0, 256, (8, 8, 3)).astype(
+            np.uint8), gt_label=i % 3) for i in range(n)]
+        self.metainfo = dict(classes=('a', 'b', 'c'))
+
+    def __len__(self):
+        return len(self.infos)
+
+    def get_data_info(self, index):
+        return dict(self.infos[index])
+
+
 def _real_items(n):
-    """A packed 'real' dataset of n random 8x8 images over 3 classes."""
-    return [
-        dict(inputs=torch.randint(0, 256, (3, 8, 8), dtype=torch.uint8),
-             data_samples=DataSample().set_gt_label(i % 3)) for i in range(n)
-    ]
+    return _RealImages(n)
 
 
 def test_tiny_unet_trains_and_loss_goes_down():
@@ -149,13 +163,40 @@ def test_phi0_class_count_mismatch_is_refused(tmp_path):
 def test_feature_statistics_by_hand():
     feats = torch.tensor([[0.0, 0.0], [3.0, 4.0], [10.0, 0.0], [0.0, 1.0]])
     labels = torch.tensor([0, 0, 1, 2])
-    stats = feature_statistics(feats, labels, 3)
+    stats = feature_statistics(feats, labels, 3, reading='diameter')
     assert torch.allclose(stats['class_means'][0], torch.tensor([1.5, 2.0]))
     assert stats['d_f_per_class'][0] == pytest.approx(5.0)
     # classes with one sample fall back to the global max distance
     global_max = float(torch.cdist(feats, feats).max())
     assert stats['d_f_global'] == pytest.approx(global_max)
     assert stats['d_f_per_class'][1] == pytest.approx(global_max)
+
+
+def test_d_f_readings_by_hand():
+    # class 0: four points at distance 1 from (0, 0); class 1: two at
+    # distance 1 and two at distance 3 from (10, 0).
+    feats = torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.0, 1.0], [0.0, -1.0],
+                          [11.0, 0.0], [9.0, 0.0], [10.0, 3.0],
+                          [10.0, -3.0]])
+    labels = torch.tensor([0, 0, 0, 0, 1, 1, 1, 1])
+    radius = feature_statistics(feats, labels, 2)  # the default reading
+    assert torch.allclose(radius['class_means'],
+                          torch.tensor([[0.0, 0.0], [10.0, 0.0]]))
+    assert radius['d_f_per_class'].tolist() == pytest.approx([1.0, 3.0])
+    assert radius['d_f_global'] == pytest.approx(3.0)
+    diameter = feature_statistics(feats, labels, 2, reading='diameter')
+    assert diameter['d_f_per_class'].tolist() == pytest.approx([2.0, 6.0])
+    assert diameter['d_f_global'] == pytest.approx(12.0)  # (-1,0)-(11,0)
+    # Median of (1, 1, 3, 3) by linear interpolation: 2; of all eight
+    # distances (1 x6, 3 x2): 1.
+    median = feature_statistics(feats, labels, 2, reading='quantile',
+                                quantile=0.5)
+    assert median['d_f_per_class'].tolist() == pytest.approx([1.0, 2.0])
+    assert median['d_f_global'] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match='d_f_reading'):
+        feature_statistics(feats, labels, 2, reading='mean')
+    with pytest.raises(ValueError, match='d_f_quantile'):
+        feature_statistics(feats, labels, 2, reading='quantile', quantile=0)
 
 
 def test_unet_presets_sizes():
