@@ -68,9 +68,14 @@ class DiffuLTDataset:
     bank and sent through ``synthetic_pipeline``. Every packed data sample
     carries ``is_synthetic`` and ``sample_weight`` (1 for real samples,
     ``synthetic_weight`` for synthetic ones) in its metainfo, which the
-    weighted heads apply. ``metainfo['class_counts']`` is the proxy's
-    (class priors of long-tail losses follow the data trained on);
-    ``real_class_counts`` and ``synthetic_class_counts`` split it.
+    weighted heads apply. ``metainfo['class_counts']`` is the proxy's size
+    per class, n_real + n_syn; ``real_class_counts`` and
+    ``synthetic_class_counts`` split it; ``weighted_class_counts`` is
+    n_real + omega * n_syn, the class mass the omega-weighted loss actually
+    sees, and the default prior that ``TrainClassCountsHook`` hands to
+    long-tail losses and test-time corrections on a proxy (with omega = 0.3
+    and N_t = 500 on CIFAR-100-LT IF100 it spans 500 down to 155: an
+    imbalance of 3.2, where n_real + n_syn says 1).
 
     Args:
         dataset (dict | Dataset): The real long-tailed training set.
@@ -139,8 +144,13 @@ class DiffuLTDataset:
             r + s for r, s in zip(self.real_counts, self.slots_per_class)
         ]
         self._metainfo = copy.deepcopy(meta)
+        weighted_counts = [
+            float(r) + self.synthetic_weight * s
+            for r, s in zip(self.real_counts, self.slots_per_class)
+        ]
         self._metainfo.update(
             class_counts=proxy_counts,
+            weighted_class_counts=weighted_counts,
             train_class_counts=proxy_counts,
             real_class_counts=list(self.real_counts),
             synthetic_class_counts=list(self.slots_per_class),

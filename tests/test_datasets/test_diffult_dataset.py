@@ -61,6 +61,12 @@ def test_length_and_metainfo_are_known_before_the_bank(cifar_proxy):
     assert meta['class_counts'] == [20] * 10
     assert meta['real_class_counts'] == real
     assert meta['synthetic_class_counts'] == [20 - n for n in real]
+    # The class mass the omega-weighted loss sees: n_real + 0.3 n_syn, e.g.
+    # class 9 (2 real, 18 slots): 2 + 5.4 = 7.4.
+    assert meta['weighted_class_counts'] == pytest.approx(
+        [n + 0.3 * (20 - n) for n in real])
+    assert meta['weighted_class_counts'][9] == pytest.approx(7.4)
+    assert real[9] == 2
     assert dataset.get_cat_ids(len(dataset) - 1) == [9]
     assert np.bincount(dataset.get_gt_labels()).tolist() == [20] * 10
     with pytest.raises(RuntimeError, match='DiffuLTSynthesisHook'):

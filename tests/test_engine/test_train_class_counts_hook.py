@@ -50,6 +50,19 @@ def test_real_counts_of_a_proxy_on_request():
     assert model.counts == [5, 5, 5]
 
 
+def test_a_proxy_hands_its_weighted_counts_by_default():
+    # n_real + omega n_syn with omega 0.3: 5 + 0, 3 + 0.6, 1 + 1.2.
+    meta = dict(class_counts=[5, 5, 5], real_class_counts=[5, 3, 1],
+                weighted_class_counts=[5.0, 3.6, 2.2])
+    model = _Receiver()
+    runner, logs = _runner(meta, model)
+    TrainClassCountsHook().before_train(runner)
+    assert model.counts == [5.0, 3.6, 2.2]
+    assert "'weighted_class_counts'" in logs[0]
+    TrainClassCountsHook(counts_key='class_counts').before_train(runner)
+    assert model.counts == [5, 5, 5]
+
+
 def _head_and_loss():
     from mmpretrain.registry import MODELS
 

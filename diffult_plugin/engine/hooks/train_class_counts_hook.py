@@ -8,12 +8,15 @@ from mmpretrain.registry import HOOKS
 
 @HOOKS.register_module()
 class TrainClassCountsHook(Hook):
-    """Give ``metainfo['class_counts']`` of the training set to every module
-    of the model that has a ``set_class_counts(counts)`` method.
+    """Give the training set's class counts to every module of the model
+    that has a ``set_class_counts(counts)`` method.
 
     Class priors of long-tail losses (L_CBDM's y', Balanced Softmax, logit
-    adjustment, ...) come from the data the model trains on; with DiffuLT
-    on, those are the balanced proxy's counts. Runs before training, after
+    adjustment, ...) come from the data the model trains on. On a DiffuLT
+    proxy that is the class mass the omega-weighted loss sees,
+    ``metainfo['weighted_class_counts']`` = n_real + omega * n_syn, not the
+    proxy's sizes n_real + n_syn (which describe a balanced set the loss
+    never sees: synthetic samples count omega each). Runs before training, after
     mmengine has built the train dataloader. The modules keep the counts in
     their checkpoints. When a run only evaluates (``tools/test.py`` with a
     checkpoint that has no counts, e.g. post-hoc logit adjustment of a plain
@@ -21,11 +24,12 @@ class TrainClassCountsHook(Hook):
     ``metainfo['train_class_counts']``.
 
     Args:
-        counts_key (str): The metainfo key to read. 'class_counts' (default)
-            is the data trained on; on a DiffuLT proxy, 'real_class_counts'
-            gives the real long-tailed counts instead, for methods whose
-            prior should describe the real imbalance (benchmarks/RESULTS.md,
-            DiffuLT + RIDE).
+        counts_key (str, optional): The metainfo key to read. None (default)
+            reads 'weighted_class_counts' where the training set has them (a
+            DiffuLT proxy) and 'class_counts' elsewhere. On a proxy,
+            'class_counts' gives n_real + n_syn and 'real_class_counts' the
+            real long-tailed counts, for methods whose prior should describe
+            the real imbalance (benchmarks/RESULTS.md, DiffuLT + RIDE).
         posthoc_counts_key (str, optional): The metainfo key whose counts
             the heads' test-time prior correction (``posthoc_tau > 0``)
             removes; they go to ``set_posthoc_class_counts`` of every head.
@@ -39,7 +43,7 @@ class TrainClassCountsHook(Hook):
     """
     priority = 'VERY_HIGH'
 
-    def __init__(self, counts_key: str = 'class_counts',
+    def __init__(self, counts_key: Optional[str] = None,
                  posthoc_counts_key: Optional[str] = None):
         if posthoc_counts_key is not None and \
                 not isinstance(posthoc_counts_key, str):
@@ -49,13 +53,20 @@ class TrainClassCountsHook(Hook):
         self.counts_key = counts_key
         self.posthoc_counts_key = posthoc_counts_key
 
+    @staticmethod
+    def default_key(metainfo: dict) -> str:
+        """'weighted_class_counts' on a DiffuLT proxy, else 'class_counts'."""
+        return ('weighted_class_counts' if 'weighted_class_counts' in metainfo
+                else 'class_counts')
+
     def before_train(self, runner) -> None:
         dataset = runner.train_dataloader.dataset
-        counts = dataset.metainfo.get(self.counts_key)
+        key = self.counts_key or self.default_key(dataset.metainfo)
+        counts = dataset.metainfo.get(key)
         if counts is None:
             raise ValueError(
                 f'TrainClassCountsHook: {type(dataset).__name__} has no '
-                f"metainfo[{self.counts_key!r}]; train on a long-tail dataset"
+                f"metainfo[{key!r}]; train on a long-tail dataset"
                 ' of diffult_plugin (CIFAR100LT, LongTailDataset, '
                 "ImageNetLT...; 'real_class_counts' needs DiffuLTDataset).")
         model = runner.model.module if is_model_wrapper(
@@ -64,8 +75,9 @@ class TrainClassCountsHook(Hook):
         for module in receivers:
             module.set_class_counts(counts)
         runner.logger.info(
-            f'TrainClassCountsHook: class counts {min(counts)}..{max(counts)} '
-            f'({sum(counts)} images) -> {len(receivers)} module(s)')
+            f'TrainClassCountsHook: metainfo[{key!r}] {min(counts):g}..'
+            f'{max(counts):g} ({sum(counts):g} images) -> {len(receivers)} '
+            'module(s)')
         if self.posthoc_counts_key is not None:
             posthoc = dataset.metainfo.get(self.posthoc_counts_key)
             if posthoc is None:
@@ -92,7 +104,7 @@ class TrainClassCountsHook(Hook):
             head.set_posthoc_class_counts(counts)
         runner.logger.info(
             f'TrainClassCountsHook: test-time prior {source} '
-            f'{min(counts)}..{max(counts)} ({sum(counts)} images) -> '
+            f'{min(counts):g}..{max(counts):g} ({sum(counts):g} images) -> '
             f'{len(heads)} head(s)')
 
     def _fill_missing(self, runner, dataloader) -> None:
