@@ -11,11 +11,16 @@ from .cifar_resnet import (CIFAR_RESNET_INIT, as_init_cfg, blocks_per_stage,
                            make_stage)
 
 
-def strided_conv(in_channels, out_channels):
-    """3x3 convolution with stride 2 and BN."""
-    return nn.Sequential(
+def strided_conv(in_channels, out_channels, relu: bool = False):
+    """3x3 convolution with stride 2 and BN, optionally followed by ReLU
+    (no parameters: checkpoints are the same either way)."""
+    layers = [
         nn.Conv2d(in_channels, out_channels, 3, 2, 1, bias=False),
-        nn.BatchNorm2d(out_channels))
+        nn.BatchNorm2d(out_channels)
+    ]
+    if relu:
+        layers.append(nn.ReLU(inplace=True))
+    return nn.Sequential(*layers)
 
 
 @MODELS.register_module()
@@ -28,10 +33,13 @@ class SHIKEResNet(BaseModule):
     CVPR 2023), Sec. 3.2, Depth-wise Knowledge Fusion: expert m computes
     ``stage3_m(F_2) * h_m(F_s)``, where ``F_s`` is the output of shared
     stage s (``fusion_stages[m]``) and ``h_m`` maps it to the last stage's
-    shape with strided 3x3 convolutions (ReLU between two of them). The
-    official CIFAR model fuses experts 1 and 3 with stage 1 and expert 2
-    with stage 2 (``fusion_stages=(0, 1, 0)``) and uses projection (option-B)
-    shortcuts; 3 experts with both classifier sets of
+    shape with strided 3x3 convolutions. As in the official code
+    (``ShallowExpert``: ``StridedConv(use_relu=(k != 1))`` for the k-th
+    convolution), the first convolution of each fusion is followed by a
+    ReLU: between the two convolutions from stage 1, and after the single
+    convolution from stage 2. The official CIFAR model fuses experts 1 and
+    3 with stage 1 and expert 2 with stage 2 (``fusion_stages=(0, 1, 0)``)
+    and uses projection (option-B) shortcuts; 3 experts with both classifier sets of
     ``MultiExpertClsHead`` come to about 1.28 M parameters with 100 classes.
 
     Args:
@@ -77,7 +85,7 @@ class SHIKEResNet(BaseModule):
                         strided_conv(16, 32), nn.ReLU(inplace=True),
                         strided_conv(32, 64)))
             else:
-                self.fusions.append(strided_conv(32, 64))
+                self.fusions.append(strided_conv(32, 64, relu=True))
         self.out_channels = 64
         if channels_last:
             self.to(memory_format=torch.channels_last)

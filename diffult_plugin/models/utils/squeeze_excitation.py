@@ -26,6 +26,9 @@ class SqueezeExcitation(nn.Module):
             Defaults to False.
         dropout (float): Dropout on the excitation, before the gate.
             Defaults to 0.
+        bias (bool): Biases in the two linear layers. Defaults to False, as
+            in the official APA / AGLU code and the common SE implementation
+            it credits (senet.pytorch).
     """
 
     def __init__(self,
@@ -34,7 +37,8 @@ class SqueezeExcitation(nn.Module):
                  gate_cfg: dict = dict(type='Sigmoid'),
                  act_cfg: dict = dict(type='ReLU'),
                  layer_norm: bool = False,
-                 dropout: float = 0.0):
+                 dropout: float = 0.0,
+                 bias: bool = False):
         super().__init__()
         if ratio < 1 or channels % ratio:
             raise ValueError(f'SqueezeExcitation: ratio must divide the '
@@ -45,8 +49,8 @@ class SqueezeExcitation(nn.Module):
         hidden = channels // ratio
         self.norm = nn.LayerNorm(channels) if layer_norm else nn.Identity()
         self.excitation = nn.Sequential(
-            nn.Linear(channels, hidden), build_activation(act_cfg),
-            nn.Linear(hidden, channels), nn.Dropout(dropout))
+            nn.Linear(channels, hidden, bias=bias), build_activation(act_cfg),
+            nn.Linear(hidden, channels, bias=bias), nn.Dropout(dropout))
         self.gate = build_activation(gate_cfg)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

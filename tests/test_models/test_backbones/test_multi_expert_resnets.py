@@ -61,6 +61,26 @@ def test_shike_parameter_count_and_fusion():
     assert torch.count_nonzero(fused[2]) > 0
 
 
+def test_shike_fusions_follow_the_official_relu_placement():
+    """Official ShallowExpert: ReLU after the k-th strided conv iff k != 1,
+    so the stage-2 gate (one conv) ends in a ReLU and the stage-1 gate (two
+    convs) does not."""
+    backbone = MODELS.build(dict(type='SHIKEResNet', depth=20))
+    backbone.eval()
+    torch.manual_seed(0)
+    with torch.no_grad():
+        x = torch.randn(4, 3, 32, 32)
+        shallow1 = backbone.stage1(torch.relu(backbone.bn1(backbone.conv1(x))))
+        shallow2 = backbone.stage2(shallow1)
+        gate_stage2 = backbone.fusions[1](shallow2)
+        gate_stage1 = backbone.fusions[0](shallow1)
+    assert gate_stage2.min() >= 0 and (gate_stage2 == 0).any()
+    assert gate_stage1.min() < 0
+    relus = [[type(m).__name__ for m in f.modules()].count('ReLU')
+             for f in backbone.fusions]
+    assert relus == [1, 1, 1]
+
+
 def test_ride_outputs_and_train_step():
     model = _classifier(
         dict(type='RIDEResNet', depth=20, num_experts=3),

@@ -94,6 +94,27 @@ def test_cosine_head():
                  tau_norm=1.0))
 
 
+def test_cosine_head_squash_follows_the_official_cos_norm():
+    """APA / AGLU's CosNorm_Classifier: s * ||x|| / (1 + ||x||) *
+    <x / ||x||, w_c / ||w_c||>."""
+    head = MODELS.build(
+        dict(type='CosineClsHead', num_classes=2, in_channels=2, scale=16.0,
+             feature_norm='squash'))
+    with torch.no_grad():
+        head.fc.weight.copy_(torch.tensor([[2.0, 0.0], [0.0, -5.0]]))
+    # x = (3, 4): ||x|| = 5, squash 5/6; cosines with (1, 0), (0, -1): 0.6,
+    # -0.8.
+    logits = head(torch.tensor([[[3.0, 4.0]]]))
+    assert torch.allclose(logits, torch.tensor(
+        [[16 * 5 / 6 * 0.6, 16 * 5 / 6 * -0.8]]), atol=1e-5)
+    # Unlike the plain cosine, the norm of a feature counts.
+    small = head(torch.tensor([[[0.03, 0.04]]]))
+    assert torch.allclose(small, logits * (0.05 / 1.05) / (5 / 6), atol=1e-5)
+    with pytest.raises(ValueError, match='feature_norm'):
+        MODELS.build(dict(type='CosineClsHead', num_classes=2,
+                          in_channels=2, feature_norm='l2'))
+
+
 def test_weighted_heads_pass_sample_weights_to_long_tail_losses():
     head = _linear_head(
         loss=dict(type='BalancedSoftmaxLoss', class_counts=COUNTS))

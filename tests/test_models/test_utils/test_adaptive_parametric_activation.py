@@ -62,3 +62,8 @@ def test_squeeze_excitation_with_an_apa_gate():
     assert ((scale > 0) & (scale < 1)).all()
     with pytest.raises(ValueError, match='ratio'):
         SqueezeExcitation(16, ratio=5)
+    # As in the official APA / AGLU SE block: no biases in the excitation.
+    linears = [m for m in block.modules() if isinstance(m, torch.nn.Linear)]
+    assert len(linears) == 2 and all(m.bias is None for m in linears)
+    assert sum(p.numel() for p in block.excitation.parameters()) == \
+        2 * 16 * 4
