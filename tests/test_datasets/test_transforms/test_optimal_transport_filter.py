@@ -72,3 +72,38 @@ def test_bad_settings_and_single_samples():
         OptimalTransportFilter().judge_pool(np.zeros((2, 3)), [0, 3])
     with pytest.raises(NotImplementedError, match='DiffuLTSynthesisHook'):
         OptimalTransportFilter().transform(dict(img=np.zeros((4, 4, 3))))
+
+
+def test_plan_at_finite_lambda_and_rho_below_one_is_the_optimum():
+    """At finite lambda the plan must satisfy the optimality conditions of
+    min <C, P> + eps sum P (log P - 1) + lambda KL(P^T 1 | rho c) with rows
+    1/N and the virtual column exactly 1 - rho. Setting the derivative in
+    P_ij to zero gives, for the real columns j,
+    log P_ij = log a_i - C_ij / eps + (lambda / eps) log(rho c_j / m_j)
+    (m_j the column's received mass), and log P_iv = log a_i + log b_v for
+    the virtual column: Q_ij = log P_ij + C_ij / eps - (lambda / eps)
+    log(rho c_j / m_j) is the same for every real j of a row, and
+    Q_ij - log P_iv is the same for every row."""
+    cost = torch.tensor([[0.2, 1.5], [1.0, 0.1], [0.4, 0.3]],
+                        dtype=torch.float64)
+    mass = torch.tensor([2.0, 1.0], dtype=torch.float64)
+    rho, eps, lam = 0.8, 0.5, 1.0
+    plan = partial_sinkhorn(cost, mass, rho=rho, epsilon=eps,
+                            marginal_weight=lam, max_iter=20000, tol=1e-14)
+    assert torch.allclose(plan.sum(1), torch.full((3, ), 1 / 3,
+                                                  dtype=torch.float64))
+    assert plan[:, 2].sum() == pytest.approx(1 - rho, abs=1e-10)
+    received = plan[:, :2].sum(0)
+    target = rho * mass / mass.sum()
+    q = (plan[:, :2].log() + cost / eps
+         - (lam / eps) * torch.log(target / received))
+    assert torch.allclose(q[:, 0], q[:, 1], atol=1e-8)
+    offset = q[:, 0] - plan[:, 2].log()
+    assert torch.allclose(offset, offset[0].expand(3), atol=1e-8)
+    # The relaxation is active: the columns do not receive their targets
+    # exactly (with lambda = inf they would).
+    assert not torch.allclose(received, target, atol=1e-3)
+    exact = partial_sinkhorn(cost, mass, rho=rho, epsilon=eps,
+                             marginal_weight=math.inf, max_iter=20000,
+                             tol=1e-14)
+    assert torch.allclose(exact[:, :2].sum(0), target, atol=1e-8)

@@ -80,6 +80,28 @@ def test_cbdm_needs_the_class_prior():
     assert 'loss_cbdm' in model(**data, mode='loss')
 
 
+def test_cbdm_draws_y_prime_from_the_class_prior(monkeypatch):
+    """L_CBDM's y' ~ the training prior: class 1 (count 0) is never drawn,
+    and classes 0 and 2 come in the ratio 8 : 2."""
+    model = _model(class_counts=[8, 0, 2], label_drop_prob=0.0)
+    drawn = []
+
+    def denoise(x, t, labels, *args):
+        drawn.append(labels.clone())
+        return torch.zeros_like(x)
+
+    monkeypatch.setattr(model, 'denoise', denoise)
+    torch.manual_seed(0)
+    images = torch.zeros(1000, 3, 8, 8)
+    labels = torch.zeros(1000, dtype=torch.long)
+    model.loss(images, labels)
+    assert len(drawn) == 2 and torch.equal(drawn[0], labels)
+    counts = torch.bincount(drawn[1], minlength=3)
+    assert counts[1] == 0
+    # Binomial(1000, 0.8): the mean 800, std 12.6; 4 std either side.
+    assert 750 <= int(counts[0]) <= 850
+
+
 def test_label_dropout_modes():
     model = _model(label_drop_prob=1.0)  # every batch unconditional
     data = model.data_preprocessor(_batch(), True)
@@ -119,6 +141,44 @@ def test_classifier_free_guidance_changes_samples():
     plain = model.sample([0, 1], 5, 'ddim', guidance_scale=0.0, seed=0)
     guided = model.sample([0, 1], 5, 'ddim', guidance_scale=2.0, seed=0)
     assert not torch.equal(plain, guided)
+
+
+def test_guided_epsilon_is_the_cfg_combination(monkeypatch):
+    """eps = eps_c + w (eps_c - eps_u) (Ho and Salimans; w = 0 is plain
+    conditional sampling), with eps_c from the class and eps_u from the
+    null class, at every step."""
+    model = _model()
+    eps_c, eps_u, w = 0.1, -0.3, 2.0
+
+    def denoise(x, t, labels, *args):
+        out = torch.full_like(x, eps_c)
+        out[labels == model.null_class] = eps_u
+        return out
+
+    seen = []
+    make_scheduler = model._sampling_scheduler
+
+    def scheduler_spy(sampler):
+        scheduler = make_scheduler(sampler)
+        step = scheduler.step
+
+        def recording_step(eps, *args, **kwargs):
+            seen.append(eps.clone())
+            return step(eps, *args, **kwargs)
+
+        scheduler.step = recording_step
+        return scheduler
+
+    monkeypatch.setattr(model, 'denoise', denoise)
+    monkeypatch.setattr(model, '_sampling_scheduler', scheduler_spy)
+    model.sample([0, 2], 3, 'ddim', guidance_scale=w, seed=0)
+    assert len(seen) == 3
+    for eps in seen:  # 0.1 + 2 * (0.1 + 0.3) = 0.9
+        assert torch.allclose(eps, torch.full_like(eps, 0.9))
+    seen.clear()
+    model.sample([0, 2], 3, 'ddim', guidance_scale=0.0, seed=0)
+    assert all(torch.allclose(eps, torch.full_like(eps, eps_c))
+               for eps in seen)
 
 
 def test_sample_bad_arguments():
