@@ -11,23 +11,28 @@ from mmengine.model import BaseModel
 from mmpretrain.registry import DATASETS, MODELS
 from mmpretrain.structures import DataSample
 
-from .ada_augment import AUGMENT_DIM, ada_augment
+from .ada_augment import ada_augment, augment_dim
 from .losses import aid_distance, aid_loss, cbdm_loss, ddpm_loss
 from .phi0 import (Phi0FeatureExtractor, check_d_f_reading,
                    feature_statistics, real_features)
 
 #: UNet sizes. 'ddpm-cifar' is the DDPM / CBDM CIFAR network (~35.7 M
 #: parameters); 'small' (~9 M) and 'tiny' (~1.6 M) fit a CPU.
+#: DDPM / CBDM attend with a single head over all channels, at 16x16 and in
+#: the middle block; diffusers' default (heads of width 8) would give the
+#: same parameters in 32 heads.
 _DDPM_CIFAR = dict(
     block_out_channels=(128, 256, 256, 256),
     layers_per_block=2,
     down_block_types=('DownBlock2D', 'AttnDownBlock2D', 'DownBlock2D',
                       'DownBlock2D'),
     up_block_types=('UpBlock2D', 'UpBlock2D', 'AttnUpBlock2D', 'UpBlock2D'),
+    attention_head_dim=256,
     dropout=0.1)
 UNET_PRESETS = {
     'ddpm-cifar': _DDPM_CIFAR,
-    'small': dict(_DDPM_CIFAR, block_out_channels=(64, 128, 128, 128)),
+    'small': dict(_DDPM_CIFAR, block_out_channels=(64, 128, 128, 128),
+                  attention_head_dim=128),
     'tiny':
     dict(
         block_out_channels=(32, 64, 64),
@@ -83,7 +88,9 @@ class DiffuLTDiffusion(BaseModel):
             to denoise first, since L_AID dominates the loss of an untrained
             model). None disables it.
         ada (dict, optional): Enables ADA-style augmentation with its
-            arguments (``p`` = 0.12 ...); None disables it.
+            arguments: ``pipeline`` ('cbdm', the CBDM code's set that
+            DiffuLT trains with, default; or 'simple'), ``p`` (0.12) ...;
+            None disables it.
         class_counts (Sequence[int], optional): Training images per class.
         sample_cfg (dict): Sampling settings of ``predict`` (validation):
             ``num_steps``, ``sampler``, ``guidance_scale``, ``seed``,
@@ -143,9 +150,13 @@ class DiffuLTDiffusion(BaseModel):
         self.null_class = num_classes
         self.class_embedding = nn.Embedding(num_classes + 1, embed_dim)
         self.ada = dict(ada) if ada is not None else None
+        if self.ada is not None:
+            self.ada.setdefault('pipeline', 'cbdm')
+            self.augment_dim = augment_dim(self.ada)
         # No bias: zero parameters (no augmentation) give a zero embedding.
         self.augment_embedding = nn.Linear(
-            AUGMENT_DIM, embed_dim, bias=False) if ada is not None else None
+            self.augment_dim, embed_dim,
+            bias=False) if ada is not None else None
 
         self.scheduler = DDPMScheduler(
             num_train_timesteps=num_train_timesteps,
@@ -237,7 +248,7 @@ class DiffuLTDiffusion(BaseModel):
         cond = self.class_embedding(labels)
         if self.augment_embedding is not None:
             if augment_params is None:
-                augment_params = x_t.new_zeros(len(x_t), AUGMENT_DIM)
+                augment_params = x_t.new_zeros(len(x_t), self.augment_dim)
             cond = cond + self.augment_embedding(augment_params)
         return self.unet(x_t, timesteps, class_labels=cond).sample
 

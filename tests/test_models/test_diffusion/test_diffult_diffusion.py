@@ -117,8 +117,54 @@ def test_ada_embedding_is_zero_for_identity():
     model = _model(ada=dict(p=1.0))
     data = model.data_preprocessor(_batch(), True)
     assert 'loss_ddpm' in model(**data, mode='loss')
-    zero = torch.zeros(2, 6)
+    # The CBDM set by default: a 9-dim condition.
+    assert model.augment_dim == 9
+    zero = torch.zeros(2, 9)
     assert torch.count_nonzero(model.augment_embedding(zero)) == 0
+    assert _model(ada=dict(pipeline='simple')).augment_dim == 6
+    with pytest.raises(ValueError, match='pipeline'):
+        _model(ada=dict(pipeline='edm'))
+
+
+def test_cbdm_augment_flips_exactly_and_conditions_every_transform():
+    from diffult_plugin.models.diffusion import cbdm_augment
+    images = torch.rand(64, 3, 8, 8) * 2 - 1
+    g = torch.Generator().manual_seed(0)
+    # p = 0: only the x-flip, with probability 1/2, applied exactly.
+    out, cond = cbdm_augment(images, p=0.0, generator=g)
+    assert cond.shape == (64, 9) and (cond[:, 1:] == 0).all()
+    flipped = cond[:, 0] == 1
+    assert 10 < int(flipped.sum()) < 54
+    assert torch.equal(out[flipped], images[flipped].flip(3))
+    assert torch.equal(out[~flipped], images[~flipped])
+    # p = 1: every image gets a scale, rotation, anisotropy and shift, each
+    # in its own condition entries; the result is a resampled image.
+    out, cond = cbdm_augment(images, p=1.0, generator=g)
+    assert (cond[:, [2, 4, 7, 8]] != 0).all()
+    assert torch.allclose(cond[:, 3], torch.cos(torch.atan2(
+        cond[:, 4], cond[:, 3] + 1)) - 1, atol=1e-6)
+    assert not torch.allclose(out, images)
+    # Deterministic under a generator.
+    a = cbdm_augment(images, p=0.5, generator=torch.Generator().manual_seed(1))
+    b = cbdm_augment(images, p=0.5, generator=torch.Generator().manual_seed(1))
+    assert torch.equal(a[0], b[0]) and torch.equal(a[1], b[1])
+
+
+def test_cbdm_augment_coordinates_shift_by_the_size_fraction():
+    """cbdm_augment's coordinates: a shift of 1/8 of the size (2/8 in
+    affine_grid's [-1, 1] units) moves an 8-pixel image by 1 pixel
+    (interior pixels; bicubic resampling at integer shifts is exact)."""
+    from diffult_plugin.models.diffusion.ada_augment import _translate
+    images = torch.arange(64.0).reshape(1, 1, 8, 8).repeat(1, 3, 1, 1) / 64
+    forward = _translate(torch.tensor([2 / 8]), torch.tensor([0.0]))
+    theta = torch.linalg.inv(forward)[:, :2, :]
+    grid = torch.nn.functional.affine_grid(theta, images.shape,
+                                           align_corners=False)
+    moved = torch.nn.functional.grid_sample(
+        images, grid, mode='bicubic', padding_mode='reflection',
+        align_corners=False)
+    # Output column j shows input column j - 1.
+    assert torch.allclose(moved[..., 2:6], images[..., 1:5], atol=1e-5)
 
 
 @pytest.mark.parametrize('sampler,steps', [('ddpm', 10), ('ddim', 5),
@@ -260,14 +306,20 @@ def test_d_f_readings_by_hand():
 
 
 def test_unet_presets_sizes():
-    sizes = {
-        name: sum(p.numel() for p in DiffuLTDiffusion(
-            num_classes=100, unet=name, cbdm=None).unet.parameters())
+    unets = {
+        name: DiffuLTDiffusion(num_classes=100, unet=name, cbdm=None).unet
         for name in ('ddpm-cifar', 'tiny')
     }
+    sizes = {name: sum(p.numel() for p in unet.parameters())
+             for name, unet in unets.items()}
     # The DDPM CIFAR UNet of the paper / CBDM code: ~35.7 M parameters.
     assert 35.5e6 < sizes['ddpm-cifar'] < 36.0e6
     assert 1.0e6 < sizes['tiny'] < 2.0e6
+    # Single-head attention at 16x16 and in the middle block, as DDPM.
+    attentions = [m for m in unets['ddpm-cifar'].modules()
+                  if type(m).__name__ == 'Attention']
+    assert attentions and all(m.heads == 1 for m in attentions)
+    assert {m.to_q.in_features for m in attentions} == {256}
 
 
 def test_aid_start_iter_follows_the_message_hub(tmp_path):
