@@ -46,7 +46,7 @@ STD = torch.tensor([51.5865, 50.847, 51.255]).view(1, 3, 1, 1)
 
 def bank_images(bank_dir: str):
     """uint8 RGB (N, H, W, 3) images and labels of a bank's slots."""
-    from diffult_plugin.datasets.synthetic_bank import SyntheticBank
+    from diffult_plugin.diffult.bank import SyntheticBank
     bank = SyntheticBank(bank_dir)
     images = np.stack([bank[i][0] for i in range(len(bank))])
     return images, bank.labels().astype(np.int64)

@@ -98,12 +98,12 @@ def main():
     args = parser.parse_args()
 
     import diffult_plugin  # noqa: F401
-    from diffult_plugin.datasets.transforms import (DiffuLTFilter,
+    from diffult_plugin.diffult.filters import (DiffuLTFilter,
                                                     OptimalTransportFilter,
                                                     Phi0ConfidenceFilter)
     from diffult_plugin.evaluation.metrics.generator_quality import \
         frechet_distance
-    from diffult_plugin.models.diffusion.phi0 import Phi0FeatureExtractor
+    from diffult_plugin.models.utils.frozen_classifier import Phi0FeatureExtractor
 
     images, labels = load_candidates(args.bank)
     phi0 = dict(phi0_config=osp.join(ROOT, args.phi0_config),

@@ -109,7 +109,7 @@ def main():
     from mmengine.config import Config
     from mmpretrain.registry import DATASETS
 
-    from diffult_plugin.models.diffusion.phi0 import (Phi0FeatureExtractor,
+    from diffult_plugin.models.utils.frozen_classifier import (Phi0FeatureExtractor,
                                                       feature_statistics,
                                                       real_features)
     torch.set_grad_enabled(False)

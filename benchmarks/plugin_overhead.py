@@ -35,7 +35,7 @@ from mmengine.optim import build_optim_wrapper  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
 from benchmarks.train_protocol import machine  # noqa: E402
-from mmpretrain.registry import DATASETS, HOOKS, MODELS  # noqa: E402
+from mmpretrain.registry import DATASETS, MODELS  # noqa: E402
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PLAIN = 'configs/baselines/ce_resnet32_cifar10lt-jpg_cpu-20e.py'
@@ -78,9 +78,8 @@ def step(a):
 def oracle_bank(work_dir):
     cfg = Config.fromfile(osp.join(ROOT, PLUGIN))
     dataset = DATASETS.build(cfg.train_dataloader.dataset)
-    hook = HOOKS.build(dict(type='DiffuLTSynthesisHook', oracle=True,
-                            filter=None))
-    hook.prepare(work_dir, dataset)
+    from diffult_plugin.diffult import DiffuLTPipeline
+    DiffuLTPipeline(source='oracle', filter=None)(work_dir, dataset)
     return osp.join(work_dir, 'bank')
 
 

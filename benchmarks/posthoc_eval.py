@@ -60,7 +60,7 @@ def real_class_counts(config: str, prior: str = 'real'):
     dataset = cfg.train_dataloader.dataset
     proxy = None
     if dataset.get('type') == 'DiffuLTDataset':
-        from diffult_plugin.datasets.diffult_dataset import plan_slots
+        from diffult_plugin.diffult.dataset import plan_slots
         proxy, dataset = dataset, dataset['dataset']
     counts = DATASETS.build(dataset).metainfo.get('class_counts')
     if counts is None:

@@ -72,8 +72,8 @@ def main():
     from mmengine.registry import init_default_scope
     from mmpretrain.registry import METRICS
 
-    from diffult_plugin.datasets.transforms import DiffuLTFilter
-    from diffult_plugin.engine.synthesis.sources import load_generator
+    from diffult_plugin.diffult.filters import DiffuLTFilter
+    from diffult_plugin.diffult.sources import load_generator
     from diffult_plugin.utils import save_class_grid
     init_default_scope('mmpretrain')
 

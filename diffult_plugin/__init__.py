@@ -19,7 +19,7 @@ from .version import __version__  # noqa: E402
 
 register_safe_globals()
 
-from . import datasets, engine, evaluation, models  # noqa: E402,F401
+from . import datasets, diffult, engine, evaluation, models  # noqa: E402,F401
 from .plugins import get_plugin_manager  # noqa: E402
 
 # Entry-point plugins are imported here, so the components they register are

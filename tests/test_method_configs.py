@@ -207,8 +207,13 @@ def test_diffult_combination_on_the_oracle_proxy(method, cifar_root, tmp_path,
     dataset = runner.train_dataloader.dataset
     assert dataset.metainfo['class_counts'] == [20] * 10
     assert len(dataset) > dataset.num_real
+    # The loss's prior is the class mass the omega-weighted loss sees,
+    # n_real + omega n_syn, not the proxy's flat sizes.
+    omega = dataset.synthetic_weight
+    weighted = [r + omega * (20 - r) for r in dataset.real_counts]
     head = runner.model.head
-    assert head.loss_module.class_counts.tolist() == [20] * 10
+    assert head.loss_module.class_counts.tolist() == pytest.approx(weighted)
+    assert weighted[-1] < 20
 
 
 def test_aglu_se_with_mixup_and_the_iif_correction(cifar_root, tmp_path,
@@ -237,7 +242,9 @@ def test_diffult_aglu_se_keeps_mixup_with_mixed_weights(cifar_root, tmp_path,
     preprocessor = runner.model.data_preprocessor
     assert type(preprocessor).__name__ == 'SampleWeightedClsDataPreprocessor'
     assert preprocessor.batch_augments is not None
-    assert runner.model.head.class_counts.tolist() == [20] * 10
+    dataset = runner.train_dataloader.dataset
+    assert runner.model.head.class_counts.tolist() == pytest.approx(
+        dataset.metainfo['weighted_class_counts'])
 
 
 def test_diffult_refuses_mixup_that_drops_the_weights(cifar_root, tmp_path,

@@ -49,7 +49,7 @@ def main(argv=None):
     from mmengine.dist import init_dist
     from mmengine.logging import MMLogger
     from mmengine.registry import init_default_scope
-    from mmpretrain.registry import DATASETS, HOOKS
+    from mmpretrain.registry import DATASETS
     if args.launcher != 'none':
         import torch
         if torch.cuda.is_available():
@@ -66,28 +66,22 @@ def main(argv=None):
     MMLogger.get_instance(
         'diffult_synthesize', log_file=osp.join(work_dir, 'synthesize.log'))
 
-    hooks = [h for h in cfg.get('custom_hooks', [])
-             if h.get('type') == 'DiffuLTSynthesisHook']
-    if not hooks:
-        raise SystemExit(f'{args.config} has no DiffuLTSynthesisHook in '
-                         'custom_hooks: it is not a DiffuLT config.')
-    hook_cfg = dict(hooks[0])
-    for key, value in (('phi0_checkpoint', args.phi0_checkpoint),
-                       ('generator_checkpoint', args.generator_checkpoint),
-                       ('bank_dir', args.bank_dir)):
-        if value:
-            hook_cfg[key] = value
+    from diffult_plugin.diffult import DiffuLTPipeline, find_diffult_dataset
+    overrides = dict(phi0_checkpoint=args.phi0_checkpoint,
+                     generator_checkpoint=args.generator_checkpoint,
+                     bank_dir=args.bank_dir)
     if args.oracle:
-        hook_cfg['oracle'] = True
-    hook = HOOKS.build(hook_cfg)
-    from diffult_plugin.engine.hooks.diffult_synthesis_hook import \
-        find_diffult_dataset
+        overrides['source'] = 'oracle'
+    try:
+        pipeline = DiffuLTPipeline.from_config(cfg, **overrides)
+    except ValueError as error:
+        raise SystemExit(f'{args.config}: {error}')
     dataset = find_diffult_dataset(
         DATASETS.build(cfg.train_dataloader.dataset))
     if dataset is None:
         raise SystemExit('the training set of the config is not a '
                          'DiffuLTDataset.')
-    bank = hook.prepare(work_dir, dataset)
+    bank = pipeline(work_dir, dataset)
     dataset.attach_bank(bank)
     print(f'bank complete: {bank.bank_dir} ({len(bank)} slots)')
 

@@ -1,18 +1,15 @@
 from .cifar_lt import CIFAR10LT, CIFAR100LT
 from .class_label_dataset import ClassLabelDataset
-from .diffult_dataset import DiffuLTDataset, plan_slots
 from .list_file_lt import (ImageNetLT, INaturalist2018, LongTailListDataset,
                            PlacesLT)
 from .long_tail_dataset import LongTailDataset
 from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
                                  long_tail_indices)
 from .samplers import ClassAwareSampler
-from .synthetic_bank import BankMismatchError, SyntheticBank
 from .transforms import *  # noqa: F401,F403
 
 __all__ = [
-    'CIFAR10LT', 'CIFAR100LT', 'ClassLabelDataset', 'DiffuLTDataset',
-    'plan_slots', 'SyntheticBank', 'BankMismatchError', 'LongTailDataset',
+    'CIFAR10LT', 'CIFAR100LT', 'ClassLabelDataset', 'LongTailDataset',
     'LongTailListDataset',
     'ImageNetLT', 'PlacesLT', 'INaturalist2018', 'long_tail_class_counts',
     'long_tail_indices', 'class_counts_of', 'ClassAwareSampler'

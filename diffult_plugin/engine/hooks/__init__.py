@@ -1,5 +1,4 @@
 from .classifier_retrain_hook import ClassifierRetrainHook
-from .diffult_synthesis_hook import DiffuLTSynthesisHook
 from .diffusion_sample_grid_hook import DiffusionSampleGridHook
 from .epoch_state_hook import EpochStateHook
 from .plugin_events_hook import PluginEventsHook
@@ -7,5 +6,5 @@ from .train_class_counts_hook import TrainClassCountsHook
 
 __all__ = [
     'TrainClassCountsHook', 'DiffusionSampleGridHook', 'PluginEventsHook',
-    'DiffuLTSynthesisHook', 'EpochStateHook', 'ClassifierRetrainHook'
+    'EpochStateHook', 'ClassifierRetrainHook'
 ]

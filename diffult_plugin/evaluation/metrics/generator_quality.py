@@ -69,7 +69,7 @@ class Phi0GeneratorQuality(BaseMetric):
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
-        from diffult_plugin.models.diffusion.phi0 import Phi0FeatureExtractor
+        from diffult_plugin.models.utils.frozen_classifier import Phi0FeatureExtractor
         self.phi0 = Phi0FeatureExtractor(phi0_config, phi0_checkpoint)
         self.real_dataset = real_dataset
         self.real_to_rgb = real_to_rgb
@@ -77,7 +77,7 @@ class Phi0GeneratorQuality(BaseMetric):
 
     def _real_features(self):
         if self._real is None:
-            from diffult_plugin.models.diffusion.phi0 import real_features
+            from diffult_plugin.models.utils.frozen_classifier import real_features
             dataset = DATASETS.build(self.real_dataset) if isinstance(
                 self.real_dataset, dict) else self.real_dataset
             self._real = real_features(self.phi0, dataset)

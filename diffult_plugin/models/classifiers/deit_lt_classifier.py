@@ -62,7 +62,7 @@ class DeiTLTClassifier(ImageClassifier):
                     f'DeiTLTClassifier.teacher_checkpoint '
                     f'{self.teacher_checkpoint!r} does not exist: train the '
                     'teacher config first or set model.teacher_checkpoint.')
-            from diffult_plugin.models.diffusion.phi0 import \
+            from diffult_plugin.models.utils.frozen_classifier import \
                 Phi0FeatureExtractor
             num_classes = getattr(self.head, 'num_classes', None)
             self._teacher.append(

@@ -2,7 +2,7 @@ from .ada_augment import AUGMENT_DIM, ada_augment, cbdm_augment
 from .data_preprocessor import DiffusionDataPreprocessor
 from .diffult_diffusion import SAMPLERS, UNET_PRESETS, DiffuLTDiffusion
 from .losses import aid_distance, aid_loss, cbdm_loss, ddpm_loss
-from .phi0 import (D_F_READINGS, Phi0FeatureExtractor, check_d_f_reading,
+from ..utils.frozen_classifier import (D_F_READINGS, Phi0FeatureExtractor, check_d_f_reading,
                    feature_statistics, max_pairwise_distance, real_features)
 
 __all__ = [

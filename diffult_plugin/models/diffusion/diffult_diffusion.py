@@ -13,7 +13,7 @@ from mmpretrain.structures import DataSample
 
 from .ada_augment import ada_augment, augment_dim
 from .losses import aid_distance, aid_loss, cbdm_loss, ddpm_loss
-from .phi0 import (Phi0FeatureExtractor, check_d_f_reading,
+from ..utils.frozen_classifier import (Phi0FeatureExtractor, check_d_f_reading,
                    feature_statistics, real_features)
 
 #: UNet sizes. 'ddpm-cifar' is the DDPM / CBDM CIFAR network (~35.7 M

@@ -2,11 +2,9 @@ from .cosine_cls_head import CosineClsHead, NormedLinear
 from .deit_lt_cls_head import DeiTLTClsHead
 from .multi_expert_cls_head import MultiExpertClsHead
 from .ride_router import RIDERouter
-from .sample_weights import sample_weights_of, weighted_average_factor
 from .weighted_linear_cls_head import WeightedLinearClsHead
 
 __all__ = [
     'WeightedLinearClsHead', 'CosineClsHead', 'NormedLinear',
-    'MultiExpertClsHead', 'RIDERouter', 'sample_weights_of',
-    'weighted_average_factor', 'DeiTLTClsHead'
+    'MultiExpertClsHead', 'RIDERouter', 'DeiTLTClsHead'
 ]

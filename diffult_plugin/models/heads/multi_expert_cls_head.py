@@ -6,9 +6,9 @@ import torch.nn as nn
 from mmpretrain.models.heads import ClsHead
 from mmpretrain.registry import MODELS
 
-from ..losses.class_prior import ClassCountsMixin, check_posthoc_kind
+from ..utils.class_counts import ClassCountsMixin, check_posthoc_kind
 from .cosine_cls_head import NormedLinear
-from .sample_weights import sample_weights_of, weighted_average_factor
+from ..utils.sample_weights import sample_weights_of, weighted_average_factor
 
 CLASSIFIERS = ('cosine', 'linear')
 

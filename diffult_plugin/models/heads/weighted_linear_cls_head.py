@@ -5,8 +5,8 @@ import torch
 from mmpretrain.models.heads import LinearClsHead
 from mmpretrain.registry import MODELS
 
-from ..losses.class_prior import ClassCountsMixin, check_posthoc_kind
-from .sample_weights import sample_weights_of, weighted_average_factor
+from ..utils.class_counts import ClassCountsMixin, check_posthoc_kind
+from ..utils.sample_weights import sample_weights_of, weighted_average_factor
 
 
 @MODELS.register_module()

@@ -1,6 +1,6 @@
 from .balanced_softmax_loss import BalancedSoftmaxLoss
-from .class_prior import (ClassCountsMixin, LongTailLoss,
-                          effective_number_weights)
+from ..utils.class_counts import ClassCountsMixin, effective_number_weights
+from .base import LongTailLoss
 from .cross_entropy_lt_loss import ClassBalancedCrossEntropyLoss
 from .ldam_loss import LDAMLoss, ldam_margins
 from .logit_adjusted_loss import LogitAdjustedLoss

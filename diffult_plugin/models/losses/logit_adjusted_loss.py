@@ -2,7 +2,7 @@
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_prior import LongTailLoss
+from .base import LongTailLoss
 
 
 @MODELS.register_module()

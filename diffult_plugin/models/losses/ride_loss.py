@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_prior import LongTailLoss
+from .base import LongTailLoss
 from .ldam_loss import ldam_margin_shift
 
 

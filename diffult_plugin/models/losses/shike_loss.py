@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from mmpretrain.registry import MODELS
 
-from .class_prior import LongTailLoss
+from .base import LongTailLoss
 
 
 @MODELS.register_module()

@@ -91,8 +91,9 @@ def test_aglu_se_resnet32_adds_only_the_activation_and_se_parameters():
                   dropout=0.1)
     model = CifarResNet(depth=32, act_cfg=dict(type='AGLU'), se_cfg=se_cfg)
     # 31 AGLU sites (stem + 2 per block) and 15 APA gates, 2 scalars each;
-    # an SE block on c channels: LayerNorm 2c, c -> c/4 -> c linears.
-    se = sum(5 * (2 * c + c * (c // 4) + c // 4 + (c // 4) * c + c)
+    # an SE block on c channels: LayerNorm 2c, c -> c/4 -> c linears
+    # without biases (as the official APA / AGLU SE block).
+    se = sum(5 * (2 * c + c * (c // 4) + (c // 4) * c)
              for c in (16, 32, 64))
     assert _params(model) == _params(plain) + 2 * (31 + 15) + se
     assert model(torch.randn(2, 3, 32, 32))[0].shape == (2, 64, 8, 8)

@@ -7,7 +7,7 @@ from mmpretrain.models.losses import CrossEntropyLoss
 from mmpretrain.models.utils import ClsDataPreprocessor
 from mmpretrain.structures import DataSample
 
-from diffult_plugin.engine.hooks.diffult_synthesis_hook import \
+from diffult_plugin.diffult.hook import \
     check_batch_augments
 from diffult_plugin.models.utils import SampleWeightedClsDataPreprocessor
 

@@ -4,10 +4,10 @@ import pytest
 import torch
 
 import diffult_plugin  # noqa: F401
-from diffult_plugin.datasets import DiffuLTDataset, plan_slots
-from diffult_plugin.datasets.synthetic_bank import (BankMismatchError,
+from diffult_plugin.diffult import DiffuLTDataset, plan_slots
+from diffult_plugin.diffult.bank import (BankMismatchError,
                                                     SyntheticBank)
-from diffult_plugin.engine.synthesis.bank_builder import BankBuilder
+from diffult_plugin.diffult.bank.builder import BankBuilder
 from tests.fixtures import make_cifar, make_image_folder
 
 

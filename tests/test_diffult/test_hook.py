@@ -10,7 +10,7 @@ from mmengine.runner import EpochBasedTrainLoop
 from mmpretrain.registry import HOOKS
 
 import diffult_plugin  # noqa: F401
-from diffult_plugin.datasets import DiffuLTDataset
+from diffult_plugin.diffult import DiffuLTDataset
 from diffult_plugin.plugins import get_plugin_manager, hookimpl
 from tests.fixtures import make_cifar
 

@@ -6,7 +6,7 @@ import numpy as np
 import torch
 from mmpretrain.registry import TRANSFORMS
 
-from .phi0_sample_filter import Phi0SampleFilter
+from .base import Phi0SampleFilter
 
 
 def partial_sinkhorn(cost: torch.Tensor,
@@ -131,11 +131,6 @@ class OptimalTransportFilter(Phi0SampleFilter):
         self.epsilon = float(epsilon)
         self.marginal_weight = float(marginal_weight)
 
-    def pool_logits(self, images: np.ndarray) -> np.ndarray:
-        """phi0 logits (float32, N x K) of uint8 RGB images, stored per
-        shard until the round is judged."""
-        return self.features_and_logits(images)[1].numpy().astype(np.float32)
-
     def judge_pool(self,
                    logits,
                    labels,
@@ -184,12 +179,6 @@ class OptimalTransportFilter(Phi0SampleFilter):
     def _judge(self, features, logits, labels):
         verdict = self.judge_pool(logits, labels)
         return verdict['score'], verdict['category']
-
-    def transform(self, results: dict) -> Optional[dict]:
-        raise NotImplementedError(
-            'OptimalTransportFilter judges a pool of candidates jointly, not '
-            'one sample: use it as the filter of DiffuLTSynthesisHook (or '
-            'call score_batch on a batch with several classes).')
 
     def fingerprint(self) -> dict:
         return dict(

@@ -31,15 +31,16 @@ import numpy as np
 from mmengine.dist import barrier, get_dist_info
 from mmengine.logging import MMLogger
 
-from diffult_plugin.datasets.synthetic_bank import (
-    BANK_FORMAT, FINGERPRINT, BankMismatchError, INDEX, MANIFEST, SHARDS, SyntheticBank,
-    check_fingerprint, fingerprint_digest, shard_name, verify_shard)
 from diffult_plugin.utils.atomic_io import (atomic_write_bytes,
                                             atomic_write_json, npy_bytes,
                                             remove_stale_temporaries,
                                             sha256_bytes, sha256_file)
-from .donor_banks import DonorBanks
-from .sources import shard_seed
+from ..sources import shard_seed
+from .donors import DonorBanks
+from .format import (BANK_FORMAT, FINGERPRINT, INDEX, MANIFEST, SHARDS,
+                     BankMismatchError, check_fingerprint, fingerprint_digest,
+                     shard_name, verify_shard)
+from .reader import SyntheticBank
 
 #: Suffix of the phi0 logits a joint filter keeps next to a shard.
 LOGITS = '.logits.npy'

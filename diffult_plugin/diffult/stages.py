@@ -72,7 +72,7 @@ def run_training_stage(name: str,
         os.remove(failed)
     resume = osp.isfile(osp.join(work_dir, 'last_checkpoint'))
     command = [
-        sys.executable, '-m', 'diffult_plugin.engine.synthesis.train_stage',
+        sys.executable, '-m', 'diffult_plugin.diffult.train_stage',
         config, '--work-dir', work_dir, '--cfg-options-json',
         json.dumps(cfg_options or {})
     ] + (['--resume'] if resume else [])

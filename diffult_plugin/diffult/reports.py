@@ -6,7 +6,7 @@ from typing import Sequence
 
 import numpy as np
 
-from diffult_plugin.datasets.synthetic_bank import SHARDS, shard_name
+from diffult_plugin.diffult.bank import SHARDS, shard_name
 from diffult_plugin.utils.atomic_io import atomic_write_bytes, atomic_write_json
 
 

@@ -13,9 +13,8 @@ from typing import List, Optional, Sequence, Union
 
 from mmengine.logging import MMLogger
 
-from diffult_plugin.datasets.synthetic_bank import (FINGERPRINT, SHARDS,
-                                                    fingerprint_difference)
 from diffult_plugin.utils.atomic_io import sha256_bytes
+from .format import FINGERPRINT, SHARDS, fingerprint_difference
 
 #: The fingerprint keys that decide what a shard holds.
 CANDIDATE_KEYS = ('source', 'seed', 'dataset')

@@ -5,8 +5,8 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from diffult_plugin.datasets.synthetic_bank import FINGERPRINT, SHARDS
-from diffult_plugin.engine.synthesis.donor_banks import DonorBanks
+from diffult_plugin.diffult.bank import FINGERPRINT, SHARDS
+from diffult_plugin.diffult.bank.donors import DonorBanks
 from diffult_plugin.utils.atomic_io import npy_bytes, sha256_bytes
 
 

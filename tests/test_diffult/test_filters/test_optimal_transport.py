@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from diffult_plugin.datasets.transforms import (OptimalTransportFilter,
+from diffult_plugin.diffult.filters import (OptimalTransportFilter,
                                                 partial_sinkhorn)
 
 
@@ -70,8 +70,18 @@ def test_bad_settings_and_single_samples():
         OptimalTransportFilter(keep=('ID', ))
     with pytest.raises(ValueError, match='label'):
         OptimalTransportFilter().judge_pool(np.zeros((2, 3)), [0, 3])
-    with pytest.raises(NotImplementedError, match='DiffuLTSynthesisHook'):
-        OptimalTransportFilter().transform(dict(img=np.zeros((4, 4, 3))))
+    # A joint filter is not a pipeline transform; per-sample filters are.
+    from mmcv.transforms import BaseTransform
+
+    from diffult_plugin.diffult.filters import (DiffuLTFilter,
+                                                Phi0ConfidenceFilter)
+    assert not isinstance(OptimalTransportFilter(), BaseTransform)
+    assert not hasattr(OptimalTransportFilter(), 'transform')
+    assert OptimalTransportFilter.joint and not DiffuLTFilter.joint
+    assert issubclass(DiffuLTFilter, BaseTransform)
+    assert issubclass(Phi0ConfidenceFilter, BaseTransform)
+    with pytest.raises(NotImplementedError, match='one by one'):
+        DiffuLTFilter().judge_pool(np.zeros((2, 3)), [0, 1])
 
 
 def test_plan_at_finite_lambda_and_rho_below_one_is_the_optimum():

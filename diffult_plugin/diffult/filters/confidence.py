@@ -4,11 +4,11 @@ from typing import Sequence
 import torch
 from mmpretrain.registry import TRANSFORMS
 
-from .phi0_sample_filter import Phi0SampleFilter
+from .base import Phi0FilterTransform, Phi0SampleFilter
 
 
 @TRANSFORMS.register_module()
-class Phi0ConfidenceFilter(Phi0SampleFilter):
+class Phi0ConfidenceFilter(Phi0SampleFilter, Phi0FilterTransform):
     """Keep a generated sample when phi0's softmax probability of its
     conditioning label reaches ``threshold``.
 

@@ -1,40 +1,35 @@
-"""Run the DiffuLT stages before the classifier trains on the proxy."""
+"""The DiffuLT pipeline: phi0 -> generator -> candidates -> filter -> bank.
+
+Like a diffusers pipeline composes a model and a scheduler that do not know
+each other, :class:`DiffuLTPipeline` composes parts that do not know each
+other: the training stages (:mod:`.stages`), a source of candidates
+(:mod:`.sources`), a filter (:mod:`.filters`) and the bank builder
+(:mod:`.bank`). It runs without an mmengine runner
+(``tools/synthesize.py``, benchmarks); :class:`DiffuLTSynthesisHook` is the
+thin adapter that calls it before a classifier trains on the proxy.
+"""
 import hashlib
+import inspect
 import os.path as osp
 import sys
 from typing import Optional, Sequence, Union
 
 from mmengine.config import Config
 from mmengine.dist import get_dist_info
-from mmengine.hooks import Hook
 from mmengine.logging import MMLogger
-from mmengine.runner import BaseLoop
-from mmpretrain.registry import HOOKS, TRANSFORMS
+from mmpretrain.registry import TRANSFORMS
 
-from diffult_plugin.datasets.diffult_dataset import DiffuLTDataset
-from diffult_plugin.datasets.transforms.phi0_sample_filter import \
-    save_statistics
-from diffult_plugin.engine.synthesis.bank_builder import BankBuilder
-from diffult_plugin.engine.synthesis.reports import write_reports
-from diffult_plugin.engine.synthesis.sources import (DiffusionSource,
-                                                      OracleSource,
-                                                      RealCopySource,
-                                                      load_generator)
-from diffult_plugin.engine.synthesis.stages import run_training_stage
 from diffult_plugin.models.diffusion.diffult_diffusion import SAMPLERS
+from .bank import BankBuilder, SyntheticBank
+from .dataset import DiffuLTDataset
+from .filters import save_statistics
+from .reports import write_reports
+from .sources import (DiffusionSource, OracleSource, RealCopySource,
+                      load_generator)
+from .stages import run_training_stage
 
-
-#: What can fill the synthetic slots (``DiffuLTSynthesisHook.source``).
+#: What can fill the synthetic slots (``DiffuLTPipeline.source``).
 SOURCES = ('generator', 'oracle', 'real-copies')
-
-
-def find_diffult_dataset(dataset) -> Optional[DiffuLTDataset]:
-    """The DiffuLTDataset in a (possibly wrapped) training set."""
-    while dataset is not None:
-        if isinstance(dataset, DiffuLTDataset):
-            return dataset
-        dataset = getattr(dataset, 'dataset', None)
-    return None
 
 
 class _Progress:
@@ -67,24 +62,22 @@ class _Progress:
             self.bar.stop()
 
 
-@HOOKS.register_module()
-class DiffuLTSynthesisHook(Hook):
-    """Make sure phi0, the generator and the synthetic bank exist, then let
-    the classifier train on the balanced proxy.
+class DiffuLTPipeline:
+    """Make sure phi0, the generator and the synthetic bank of a DiffuLT
+    proxy exist; return the complete bank.
 
     DiffuLT (`Shao et al., NeurIPS 2024 <https://arxiv.org/abs/2403.05170>`_),
     Sec. 3.3: (1) phi0, a CE classifier on the long-tailed set; (2) the
     generator trained on the same set (with L_AID through phi0); (3)
     generation of ``N_t - n_c`` samples per class, filtered in phi0 feature
-    space. Runs in ``before_run``, after mmengine built the dataloader whose
-    :class:`DiffuLTDataset` planned the slots; the loop and the schedulers
-    stay mmengine's.
+    space. ``pipeline(work_dir, dataset)`` fills the slots that the
+    :class:`DiffuLTDataset` planned.
 
-    Each stage trains in its own folder of the work dir (``phi0/``,
-    ``generator/``) unless a checkpoint is given, is skipped when done and
-    resumes when interrupted. The bank (``bank/``) is filled shard by shard
-    and is byte-identical however often the run was killed and on however
-    many ranks it ran; reports go to ``synthesis/``.
+    Each stage trains in its own folder (``phi0/``, ``generator/``) unless a
+    checkpoint is given, is skipped when done and resumes when interrupted.
+    The bank (``bank/``) is filled shard by shard and is byte-identical
+    however often the run was killed and on however many ranks it ran;
+    reports go to ``<work_dir>/synthesis/``.
 
     Args:
         phi0_config (str, optional): Config of phi0 (a CE classifier).
@@ -132,7 +125,6 @@ class DiffuLTSynthesisHook(Hook):
             grid. Defaults to 8.
         device (str, optional): Device of synthesis; defaults to mmengine's.
     """
-    priority = 'VERY_HIGH'
 
     def __init__(self,
                  phi0_config: Optional[str] = None,
@@ -157,7 +149,7 @@ class DiffuLTSynthesisHook(Hook):
                  grid_per_class: int = 8,
                  device: Optional[str] = None):
         if sampler not in SAMPLERS:
-            raise ValueError(f'DiffuLTSynthesisHook.sampler must be one of '
+            raise ValueError(f'DiffuLTPipeline.sampler must be one of '
                              f'{SAMPLERS}, got {sampler!r}.')
         if source not in SOURCES:
             raise ValueError(f'DiffuLTSynthesisHook.source must be one of '
@@ -205,22 +197,24 @@ class DiffuLTSynthesisHook(Hook):
         self.grid_per_class = grid_per_class
         self.device = device
 
-    # ------------------------------------------------------------ mmengine
-    def before_run(self, runner) -> None:
-        # tools/test.py and val-only runs call before_run too: no training
-        # loop, nothing to synthesise.
-        if not isinstance(runner._train_loop, BaseLoop):
-            return
-        dataset = find_diffult_dataset(runner.train_dataloader.dataset)
-        if dataset is None:
-            raise ValueError(
-                'DiffuLTSynthesisHook: the training set is not a '
-                'DiffuLTDataset; wrap it: train_dataloader.dataset = '
-                "dict(type='DiffuLTDataset', dataset=<LT dataset>, "
-                'target=...).')
-        check_batch_augments(runner.model, dataset)
-        bank = self.prepare(runner.work_dir, dataset)
-        dataset.attach_bank(bank)
+    @classmethod
+    def from_config(cls, cfg, **overrides) -> 'DiffuLTPipeline':
+        """The pipeline of a config's ``DiffuLTSynthesisHook``."""
+        hooks = [h for h in cfg.get('custom_hooks', [])
+                 if h.get('type') == 'DiffuLTSynthesisHook']
+        if not hooks:
+            raise ValueError('the config has no DiffuLTSynthesisHook in '
+                             'custom_hooks: it is not a DiffuLT config.')
+        settings = {k: v for k, v in dict(hooks[0]).items()
+                    if k not in ('type', 'priority')}
+        settings.update({k: v for k, v in overrides.items()
+                         if v is not None})
+        return cls(**settings)
+
+    def __call__(self, work_dir: str,
+                 dataset: DiffuLTDataset) -> SyntheticBank:
+        """Run every stage that is not done; returns the complete bank."""
+        return self.prepare(work_dir, dataset)
 
     # ------------------------------------------------------------ stages
     def _phi0(self, work_dir: str) -> Optional[str]:
@@ -256,9 +250,7 @@ class DiffuLTSynthesisHook(Hook):
         if not self.filter_cfg or self.filter_cfg.get(
                 'type') != 'DiffuLTFilter':
             return {}
-        from diffult_plugin.datasets.transforms.diffult_filter import \
-            DiffuLTFilter
-        import inspect
+        from .filters import DiffuLTFilter
         defaults = inspect.signature(DiffuLTFilter.__init__).parameters
         return {
             f'model.aid.{key}': self.filter_cfg.get(key,
@@ -364,30 +356,4 @@ class DiffuLTSynthesisHook(Hook):
             get_plugin_manager().hook.diffult_bank_built(
                 bank_dir=bank_dir, stats=stats)
         return bank
-
-
-def check_batch_augments(model, dataset: DiffuLTDataset) -> None:
-    """Refuse Mixup / CutMix that would drop the synthetic weight omega.
-
-    mmpretrain's batch augments give a mixed image the weight of the sample
-    at its position; ``SampleWeightedClsDataPreprocessor`` mixes the weights
-    with the targets instead.
-    """
-    from mmengine.model import is_model_wrapper
-
-    from diffult_plugin.models.utils import SampleWeightedClsDataPreprocessor
-    if is_model_wrapper(model):
-        model = model.module
-    preprocessor = getattr(model, 'data_preprocessor', None)
-    if getattr(preprocessor, 'batch_augments', None) is None or \
-            float(dataset.synthetic_weight) == 1.0 or \
-            isinstance(preprocessor, SampleWeightedClsDataPreprocessor):
-        return
-    raise ValueError(
-        f'{type(preprocessor).__name__} applies batch augments (Mixup / '
-        'CutMix) that would give a mixed image the weight of one of its '
-        f'sources, not the synthetic weight {dataset.synthetic_weight:g} '
-        "of each: set data_preprocessor = dict(type='SampleWeighted"
-        "ClsDataPreprocessor') (it mixes the weights with the targets), or "
-        "remove model.train_cfg['augments'].")
 

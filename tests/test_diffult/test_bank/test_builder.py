@@ -7,10 +7,10 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from diffult_plugin.datasets.synthetic_bank import (BankMismatchError,
+from diffult_plugin.diffult.bank import (BankMismatchError,
                                                     SyntheticBank, shard_name)
-from diffult_plugin.datasets.transforms import OptimalTransportFilter
-from diffult_plugin.engine.synthesis.bank_builder import BankBuilder
+from diffult_plugin.diffult.filters import OptimalTransportFilter
+from diffult_plugin.diffult.bank.builder import BankBuilder
 
 
 class NoiseSource:

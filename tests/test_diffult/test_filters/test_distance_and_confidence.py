@@ -90,7 +90,7 @@ def test_the_default_filter_rejects_what_lies_beyond_twice_the_radius(phi0):
         'radius': ['ID', 'AID', 'OOD', 'ID', 'AID', 'OOD'],
         'diameter': ['ID', 'ID', 'AID', 'ID', 'ID', 'AID'],
     }
-    from diffult_plugin.models.diffusion.phi0 import feature_statistics
+    from diffult_plugin.models.utils.frozen_classifier import feature_statistics
     for reading, categories in expected.items():
         cfg = dict(type='DiffuLTFilter', phi0_config=config,
                    phi0_checkpoint=checkpoint)

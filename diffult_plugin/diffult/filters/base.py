@@ -1,4 +1,5 @@
-"""Shared machinery of the filters that judge samples with phi0."""
+"""The contract of the filters that judge synthetic candidates with phi0,
+and the transform that lets a per-sample filter run in a data pipeline."""
 import io
 import os.path as osp
 from typing import Optional, Sequence, Union
@@ -10,14 +11,27 @@ from mmcv.transforms import BaseTransform
 from diffult_plugin.utils.atomic_io import atomic_write_bytes, sha256_file
 
 
-class Phi0SampleFilter(BaseTransform):
+class Phi0SampleFilter:
     """Base of the synthetic-sample filters: phi0 scores, then a verdict.
 
-    A subclass implements :meth:`_judge` (features, logits, labels ->
-    scores, categories) and lists the categories it can give. The same object
-    works at synthesis time on batches (:meth:`score_batch`) and in a
-    dataset pipeline (:meth:`transform`, which drops a rejected sample by
-    returning None).
+    The contract the bank builder relies on:
+
+    - ``categories``: the verdicts a filter can give; ``keep`` chooses
+      those that pass.
+    - ``lower_is_better``: whether a lower score is a better candidate (a
+      distance) or a higher one (a probability, a transported mass); the
+      bank fills slots that no accepted candidate reached with the best
+      rejected ones by it.
+    - :meth:`prepare`: fit what the filter needs from the real training set
+      (class means and d_f for the distance filter; nothing for others).
+    - ``joint = False``: each candidate is judged alone,
+      :meth:`score_batch` -> :meth:`_judge` (features, logits, labels ->
+      scores, categories). ``joint = True``: a round's candidates are judged
+      together from their stored phi0 logits, :meth:`pool_logits` then
+      :meth:`judge_pool` (``OptimalTransportFilter``).
+
+    Per-sample filters that can also drop samples in a dataset pipeline
+    derive from :class:`Phi0FilterTransform` as well.
 
     Args:
         phi0_config (str | dict, optional): phi0's mmpretrain config. The
@@ -34,6 +48,10 @@ class Phi0SampleFilter(BaseTransform):
         device (str): Device of phi0. Defaults to 'cpu'.
     """
     categories: Sequence[str] = ()
+    #: Whether a lower score is a better candidate.
+    lower_is_better: bool = True
+    #: Whether candidates are judged together (judge_pool) or one by one.
+    joint: bool = False
 
     def __init__(self,
                  phi0_config: Union[str, dict, None] = None,
@@ -68,7 +86,7 @@ class Phi0SampleFilter(BaseTransform):
                     f'{type(self).__name__} needs phi0_config and '
                     'phi0_checkpoint (the synthesis hook sets them from its '
                     'phi0 stage; in a dataset pipeline give them).')
-            from diffult_plugin.models.diffusion.phi0 import \
+            from diffult_plugin.models.utils.frozen_classifier import \
                 Phi0FeatureExtractor
             self._phi0 = Phi0FeatureExtractor(
                 self.phi0_config, self.phi0_checkpoint).to(self.device)
@@ -93,7 +111,23 @@ class Phi0SampleFilter(BaseTransform):
         no-op for filters that need nothing)."""
 
     def _judge(self, features, logits, labels):
-        raise NotImplementedError
+        """Scores and categories of candidates judged one by one."""
+        raise NotImplementedError(
+            f'{type(self).__name__} judges candidates jointly: use '
+            'pool_logits and judge_pool.')
+
+    def pool_logits(self, images: np.ndarray) -> np.ndarray:
+        """phi0 logits (float32, N x K) of uint8 RGB images, stored per
+        shard until a joint filter judges the round."""
+        return self.features_and_logits(images)[1].numpy().astype(np.float32)
+
+    def judge_pool(self, logits, labels,
+                   column_mass: Optional[Sequence[float]] = None) -> dict:
+        """Verdicts for a pool of candidates judged together (joint
+        filters)."""
+        raise NotImplementedError(
+            f'{type(self).__name__} judges candidates one by one: use '
+            'score_batch.')
 
     def score_batch(self, images: np.ndarray, labels) -> dict:
         """Judge a batch of uint8 RGB images (N, H, W, 3) of given labels.
@@ -114,18 +148,6 @@ class Phi0SampleFilter(BaseTransform):
             category=list(categories),
             keep=keep)
 
-    def transform(self, results: dict) -> Optional[dict]:
-        if self.only_synthetic and not results.get('is_synthetic', False):
-            return results
-        image = results['img']
-        if self.channel_order == 'bgr':
-            image = image[..., ::-1]
-        label = int(np.asarray(results['gt_label']).reshape(-1)[0])
-        verdict = self.score_batch(image[None], [label])
-        results['filter_score'] = float(verdict['score'][0])
-        results['filter_category'] = verdict['category'][0]
-        return results if verdict['keep'][0] else None
-
     def fingerprint(self) -> dict:
         """What determines the verdicts (for the bank's fingerprint)."""
         checkpoint = self.phi0_checkpoint
@@ -137,6 +159,27 @@ class Phi0SampleFilter(BaseTransform):
 
     def __repr__(self) -> str:
         return f'{type(self).__name__}(keep={list(self.keep)})'
+
+
+class Phi0FilterTransform(BaseTransform):
+    """Lets a per-sample :class:`Phi0SampleFilter` run in a dataset
+    pipeline: a rejected sample is dropped (``transform`` returns None), its
+    score and category are added to the results of a kept one. Mixed into
+    ``DiffuLTFilter`` and ``Phi0ConfidenceFilter``; a joint filter, which
+    cannot judge one sample alone, is not a transform.
+    """
+
+    def transform(self, results: dict) -> Optional[dict]:
+        if self.only_synthetic and not results.get('is_synthetic', False):
+            return results
+        image = results['img']
+        if self.channel_order == 'bgr':
+            image = image[..., ::-1]
+        label = int(np.asarray(results['gt_label']).reshape(-1)[0])
+        verdict = self.score_batch(image[None], [label])
+        results['filter_score'] = float(verdict['score'][0])
+        results['filter_category'] = verdict['category'][0]
+        return results if verdict['keep'][0] else None
 
 
 def load_statistics(path: str) -> dict:

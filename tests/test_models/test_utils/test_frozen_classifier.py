@@ -9,7 +9,7 @@ from mmpretrain.registry import DATASETS, MODELS, TRANSFORMS
 import diffult_plugin  # noqa: F401
 from diffult_plugin.evaluation.metrics.generator_quality import \
     Phi0GeneratorQuality
-from diffult_plugin.models.diffusion.phi0 import (Phi0FeatureExtractor,
+from diffult_plugin.models.utils.frozen_classifier import (Phi0FeatureExtractor,
                                                   real_features)
 from tests.fixtures import TINY_UNET, make_image_folder, make_phi0
 

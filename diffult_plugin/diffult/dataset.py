@@ -6,8 +6,8 @@ import numpy as np
 from mmcv.transforms import Compose, LoadImageFromFile
 from mmpretrain.registry import DATASETS
 
-from .long_tail_dataset import labels_of
-from .synthetic_bank import SyntheticBank
+from diffult_plugin.datasets.long_tail_dataset import labels_of
+from .bank import SyntheticBank
 
 
 def plan_slots(real_counts: Sequence[int],

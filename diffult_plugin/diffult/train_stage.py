@@ -1,10 +1,10 @@
 """Train one stage of DiffuLT (phi0 or the generator) from its config.
 
-Run by :func:`diffult_plugin.engine.synthesis.stages.run_training_stage` in
+Run by :func:`diffult_plugin.diffult.stages.run_training_stage` in
 a separate process, so the stage's mmengine runner, logger and message hub
 never mix with those of the run that launched it::
 
-    python -m diffult_plugin.engine.synthesis.train_stage CONFIG \
+    python -m diffult_plugin.diffult.train_stage CONFIG \
         --work-dir DIR [--resume] [--cfg-options-json '{"a.b": 1}']
 """
 import argparse

@@ -5,11 +5,11 @@ import numpy as np
 import torch
 from mmpretrain.registry import TRANSFORMS
 
-from .phi0_sample_filter import Phi0SampleFilter, load_statistics
+from .base import Phi0FilterTransform, Phi0SampleFilter, load_statistics
 
 
 @TRANSFORMS.register_module()
-class DiffuLTFilter(Phi0SampleFilter):
+class DiffuLTFilter(Phi0SampleFilter, Phi0FilterTransform):
     """Sort generated samples into ID / AID / OOD by phi0 feature distance.
 
     DiffuLT (`Shao et al., NeurIPS 2024 <https://arxiv.org/abs/2403.05170>`_),
@@ -63,7 +63,7 @@ class DiffuLTFilter(Phi0SampleFilter):
             raise ValueError(
                 f"DiffuLTFilter.d_f must be 'per_class' or 'global', got "
                 f'{d_f!r}.')
-        from diffult_plugin.models.diffusion.phi0 import check_d_f_reading
+        from diffult_plugin.models.utils.frozen_classifier import check_d_f_reading
         check_d_f_reading(d_f_reading, d_f_quantile,
                           'DiffuLTFilter.d_f_reading')
         self.d_f = d_f
@@ -76,7 +76,7 @@ class DiffuLTFilter(Phi0SampleFilter):
     def prepare(self, real_images=None, real_labels=None, dataset=None):
         """Class means and d_f from real images (uint8 RGB, N x H x W x 3)
         and labels, or from a dataset's raw images."""
-        from diffult_plugin.models.diffusion.phi0 import (feature_statistics,
+        from diffult_plugin.models.utils.frozen_classifier import (feature_statistics,
                                                           real_features)
         if dataset is not None:
             features, labels = real_features(self.phi0, dataset,

@@ -4,10 +4,10 @@ import pytest
 from mmpretrain.registry import DATASETS
 
 import diffult_plugin  # noqa: F401
-from diffult_plugin.datasets import DiffuLTDataset
+from diffult_plugin.diffult import DiffuLTDataset
 from diffult_plugin.datasets.raw_images import raw_rgb_image
-from diffult_plugin.engine.synthesis import BankBuilder, OracleSource
-from diffult_plugin.engine.synthesis.sources import shard_seed
+from diffult_plugin.diffult import BankBuilder, OracleSource
+from diffult_plugin.diffult.sources import shard_seed
 from tests.fixtures import make_cifar, make_image_folder
 
 
