@@ -5,15 +5,13 @@
 
 Writes leaderboard.md, leaderboard.csv, leaderboard.html (self-contained,
 plots embedded) and the plots as PNG into --out-dir. Published numbers come
-from the plugin manager (built-in: ../shared/reference; other packages add
-theirs through the ``diffult_plugin`` entry points).
+from the plugin manager (built-in: diffult_plugin/plugins/
+published_results.json; other packages add theirs through the
+``diffult_plugin`` entry points).
 """
 import argparse
 import os
 import os.path as osp
-import sys
-
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import diffult_plugin  # noqa: E402,F401
 from diffult_plugin.leaderboard import (aggregate, collect_runs,  # noqa: E402

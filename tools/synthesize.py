@@ -14,9 +14,6 @@ byte for byte.
 import argparse
 import os
 import os.path as osp
-import sys
-
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import diffult_plugin  # noqa: E402,F401
 from mmengine.config import Config, DictAction  # noqa: E402

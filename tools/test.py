@@ -6,9 +6,6 @@ registered. Same arguments as mmpretrain's ``tools/test.py``::
 import argparse
 import os
 import os.path as osp
-import sys
-
-sys.path.insert(0, osp.dirname(osp.dirname(osp.abspath(__file__))))
 
 import diffult_plugin  # noqa: E402,F401  (registers components, safe loading)
 from mmengine.config import Config, DictAction  # noqa: E402

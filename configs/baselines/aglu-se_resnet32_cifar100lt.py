@@ -2,8 +2,9 @@
 # SE-ResNet-32 with AGLU activations and APA-gated SE blocks, its CIFAR-LT
 # recipe (batch 512, 500 epochs, lr 0.2, cosine, wd 1e-3, AutoAugment
 # CIFAR-10 policy, Mixup 0.2) and the inverse-image-frequency correction at
-# test. The paper's CIFAR-100-LT number is not confirmed in
-# ../shared/reference/lt_methods.md; see the leaderboard for the rows that are.
+# test. The paper's CIFAR-100-LT number is not among the confirmed published
+# results (diffult_plugin/plugins/published_results.json); see the
+# leaderboard for the rows that are.
 _base_ = [
     '../_base_/models/aglu-se_resnet32_cifar.py',
     '../_base_/datasets/cifar100lt_bs128.py',

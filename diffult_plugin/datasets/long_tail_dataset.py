@@ -31,9 +31,10 @@ def _check_image_folder(cfg: dict) -> None:
     if not osp.isdir(folder):
         raise FileNotFoundError(
             f'LongTailDataset: image folder {folder!r} does not exist. '
-            'Point data_root at a folder-per-class tree, e.g. for the '
-            'CIFAR-10 JPEGs: tar -xzf ../shared/data/cifar10-jpg.tar.gz -C '
-            '<dir> and export DIFFULT_CIFAR10_JPG=<dir>/cifar10-jpg.')
+            'Point data_root at a folder-per-class tree '
+            '(<data_root>/<prefix>/<class>/<image>); the CIFAR-10 JPEG configs '
+            'read it from the environment variable DIFFULT_CIFAR10_JPG '
+            '(README, "Data").')
 
 
 @DATASETS.register_module()

@@ -1,6 +1,6 @@
 """Built-in implementations of the extension points: the published numbers
-of ../shared/reference (DiffuLT paper and LT literature) and this package's
-method recipes."""
+of the DiffuLT paper and the long-tail literature (published_results.json,
+each row with its source) and this package's method recipes."""
 import json
 import os.path as osp
 

@@ -1,6 +1,6 @@
 # CIFAR-10-LT (IF 100, LDAM-DRW / RIDE protocol, seed 0) built from the
 # CIFAR-10 JPEG folder tree `<root>/{train,test}/<class>/<n>.jpg`
-# (../shared/data/cifar10-jpg.tar.gz). Set the root with the environment
+# (README, "Data"). Set the root with the environment
 # variable DIFFULT_CIFAR10_JPG (default: data/cifar10-jpg).
 data_root = '{{$DIFFULT_CIFAR10_JPG:data/cifar10-jpg}}'
 imbalance_factor = 100
