@@ -136,7 +136,7 @@ V1_ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
          needs=('diffult', ),
          own_bank=True)),
     # The same generator sampled with classifier-free guidance w = 8, which
-    # lifts phi0's CAS on its samples from 20 % to about 37 %
+    # lifts phi0's agreement with its samples' labels from 20 % to about 37 %
     # (RESULTS, "classifier-free guidance on the tiny generator").
     ('diffult-cfg8',
      Arm('configs/diffult_resnet32_cifar10lt-jpg_cpu.py',

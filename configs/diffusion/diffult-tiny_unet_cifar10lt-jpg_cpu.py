@@ -5,7 +5,7 @@
 # it dominates the loss and ruins denoising (RESULTS, "the tiny CPU config");
 # diffult-tiny-aid_unet_cifar10lt-jpg_cpu.py adds it back. Samples and the
 # grid use classifier-free guidance w = 8: after 750 iterations conditional
-# sampling (w = 0) gives phi0 a CAS of 19 %, w = 8 gives 36.5 % and a lower
+# sampling (w = 0) gives a phi0 agreement of 19 %, w = 8 gives 36.5 % and a lower
 # phi0-FD (RESULTS, "classifier-free guidance on the tiny generator").
 # phi0 (for the quality metric) is the short CPU CE run:
 #
