@@ -37,6 +37,21 @@ def _check_image_folder(cfg: dict) -> None:
             '(README, "Data").')
 
 
+def largest_feasible_n_max(available, imbalance_factor, imbalance_type):
+    """The largest head count whose profile no class's size falls short of
+    (0 when none fits)."""
+    low, high = 0, int(max(available))
+    while low < high:  # the profile grows with n_max: bisect
+        mid = (low + high + 1) // 2
+        counts = long_tail_class_counts(mid, len(available),
+                                        imbalance_factor, imbalance_type)
+        if all(want <= have for want, have in zip(counts, available)):
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
 @DATASETS.register_module()
 class LongTailDataset:
     """Long-tailed view of any classification dataset.
@@ -100,11 +115,14 @@ class LongTailDataset:
                      if counts[c] > available[c]]
             if short:
                 c, want, have = short[0]
+                largest = largest_feasible_n_max(available, imbalance_factor,
+                                                 imbalance_type)
                 raise ValueError(
                     f'LongTailDataset: class {c} ({classes[c]!r}) has {have} '
                     f'samples but n_max={head}, imbalance_factor='
                     f'{imbalance_factor} asks for {want} ({len(short)} classes '
-                    'short). Set a smaller `n_max`.')
+                    f'short). The largest n_max these classes allow is '
+                    f'{largest}; set `n_max` at most that.')
             self.indices = long_tail_indices(labels, counts, seed)
         counts = class_counts_of(labels[self.indices], num_classes)
 

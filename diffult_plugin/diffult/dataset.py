@@ -40,6 +40,15 @@ def plan_slots(real_counts: Sequence[int],
     else:
         raise ValueError(f"DiffuLTDataset.target must be an int, 'max' or a "
                          f'ratio in (0, 1], got {target!r}.')
+    if n_t > largest:
+        from mmengine.logging import print_log
+        import logging
+        print_log(
+            f'DiffuLTDataset: N_t = {n_t} is above the largest class '
+            f'({largest} images): {sum(max(0, n_t - int(n)) for n in real_counts)}'
+            ' synthetic slots, every class topped up beyond the head. Give '
+            "N_t as a ratio of the largest class (e.g. 1.0 or 'max') unless "
+            'that is meant.', logger='current', level=logging.WARNING)
     return [max(0, n_t - int(n)) for n in real_counts]
 
 

@@ -79,3 +79,17 @@ def test_missing_image_folder_says_how_to_set_the_data_root(tmp_path):
                  dataset=dict(type='CustomDataset',
                               data_root=str(tmp_path / 'nowhere'),
                               data_prefix='train')))
+
+
+def test_impossible_n_max_names_the_largest_that_works():
+    from diffult_plugin.datasets.long_tail_dataset import \
+        largest_feasible_n_max
+    from diffult_plugin.datasets.long_tail_protocol import \
+        long_tail_class_counts
+    # Class 0 has 10 images, class 1 has 100: the head (class 0) caps n_max
+    # at 10, and with IF 10 over 2 classes the profile is (n, n / 10).
+    assert largest_feasible_n_max([10, 100], 10, 'exp') == 10
+    # Class 1 caps it: the profile (n, int(n / 10)) needs int(n / 10) <= 3.
+    assert largest_feasible_n_max([1000, 3], 10, 'exp') == 39
+    assert long_tail_class_counts(39, 2, 10, 'exp') == [39, 3]
+    assert long_tail_class_counts(40, 2, 10, 'exp') == [40, 4]

@@ -143,3 +143,15 @@ def test_bad_weight_is_refused(tmp_path):
             dataset=dict(type='CustomDataset', data_root=root,
                          pipeline=[dict(type='PackInputs')]),
             synthetic_weight=-1)
+
+
+def test_n_t_above_the_largest_class_warns_with_the_slot_total(monkeypatch):
+    import mmengine.logging
+    said = []
+    monkeypatch.setattr(mmengine.logging, 'print_log',
+                        lambda msg, **kwargs: said.append(msg))
+    assert plan_slots([50, 10], 40) == [0, 30]
+    assert said == []
+    # N_t = 1000 for classes of 50 and 10: 950 + 990 = 1940 slots.
+    assert plan_slots([50, 10], 1000) == [950, 990]
+    assert len(said) == 1 and '1940 synthetic slots' in said[0]

@@ -57,7 +57,8 @@ def write_json_atomically(obj, path: str):
 
 @METRICS.register_module()
 class LongTailAccuracy(BaseMetric):
-    """Top-1 accuracy overall, on Many / Medium / Few classes and per class.
+    """Top-1 accuracy overall, balanced accuracy (the mean of per-class
+    accuracies), accuracy on Many / Medium / Few classes and per class.
 
     The class groups follow the long-tail literature (Liu et al., "Large-Scale
     Long-Tailed Recognition in an Open World", CVPR 2019,
@@ -144,7 +145,11 @@ class LongTailAccuracy(BaseMetric):
             medium=(counts >= self.few_threshold) &
             (counts <= self.many_threshold),
             few=counts < self.few_threshold)
-        metrics = dict(top1=100.0 * float((pred == gt).mean()))
+        metrics = dict(
+            top1=100.0 * float((pred == gt).mean()),
+            # The mean of per-class accuracies: on an imbalanced test set
+            # top-1 hides the tail; on a balanced one the two agree.
+            balanced=float(np.nanmean(per_class)) if seen.any() else 0.0)
         group_acc = {}
         for name, mask in groups.items():
             mask = mask & seen
@@ -153,10 +158,11 @@ class LongTailAccuracy(BaseMetric):
             if group_acc[name] is not None:
                 metrics[name] = group_acc[name]
         self._write_results(metrics['top1'], group_acc, per_class, counts,
-                            groups)
+                            groups, metrics['balanced'])
         return metrics
 
-    def _write_results(self, top1, group_acc, per_class, counts, groups):
+    def _write_results(self, top1, group_acc, per_class, counts, groups,
+                       balanced=None):
         out_dir = self.out_dir or find_log_dir()
         if out_dir is None:
             return
@@ -171,6 +177,7 @@ class LongTailAccuracy(BaseMetric):
             iter=hub.get_info('iter'),
             time=datetime.datetime.now().isoformat(timespec='seconds'),
             top1=top1,
+            balanced=balanced,
             **group_acc,
             num_classes_per_group={k: int(v.sum())
                                    for k, v in groups.items()},

@@ -32,8 +32,12 @@ def test_groups_by_training_counts(tmp_path):
     assert result['long_tail/medium'] == pytest.approx(25.0)
     assert result['long_tail/few'] == pytest.approx(100.0)
 
+    # balanced: the mean of the per-class accuracies, 250 / 4.
+    assert result['long_tail/balanced'] == pytest.approx(62.5)
+
     saved = json.loads((tmp_path / 'lt_results.json').read_text())
     assert saved['per_class'] == [100.0, 50.0, 0.0, 100.0]
+    assert saved['balanced'] == pytest.approx(62.5)
     assert saved['num_classes_per_group'] == dict(many=1, medium=2, few=1)
     assert saved['classes'] == ['a', 'b', 'c', 'd']
     history = (tmp_path / 'lt_results.jsonl').read_text().splitlines()
@@ -71,3 +75,13 @@ def test_missing_counts_say_how_to_fix():
 def test_bad_thresholds():
     with pytest.raises(ValueError, match='few_threshold'):
         LongTailAccuracy(many_threshold=10, few_threshold=20)
+
+
+def test_balanced_accuracy_differs_from_top1_on_an_imbalanced_test_set():
+    # 8 images of class 0 all right, 2 of class 1 all wrong: top-1 80 %,
+    # balanced (100 + 0) / 2 = 50 %.
+    metric = LongTailAccuracy(train_class_counts=[100, 10])
+    metric.process(None, _samples([0] * 8 + [0, 0], [0] * 8 + [1, 1], 2))
+    result = metric.evaluate(10)
+    assert result['long_tail/top1'] == pytest.approx(80.0)
+    assert result['long_tail/balanced'] == pytest.approx(50.0)
