@@ -37,14 +37,42 @@ def _check_image_folder(cfg: dict) -> None:
             '(README, "Data").')
 
 
-def largest_feasible_n_max(available, imbalance_factor, imbalance_type):
+#: How ``LongTailDataset`` ranks classes before applying the profile.
+CLASS_ORDERS = ('index', 'size')
+
+
+def class_ranks(available, class_order: str = 'index') -> list:
+    """The profile position of each class: its index ('index'), or its rank
+    by size, largest first, ties by index ('size')."""
+    if class_order not in CLASS_ORDERS:
+        raise ValueError(f'LongTailDataset.class_order must be one of '
+                         f'{CLASS_ORDERS}, got {class_order!r}.')
+    if class_order == 'index':
+        return list(range(len(available)))
+    order = sorted(range(len(available)), key=lambda c: (-available[c], c))
+    ranks = [0] * len(available)
+    for rank, c in enumerate(order):
+        ranks[c] = rank
+    return ranks
+
+
+def profile_counts(n_max, available, imbalance_factor, imbalance_type,
+                   class_order: str = 'index') -> list:
+    """Samples kept per class: the profile of ``n_max`` by class rank."""
+    by_rank = long_tail_class_counts(n_max, len(available), imbalance_factor,
+                                     imbalance_type)
+    return [by_rank[r] for r in class_ranks(available, class_order)]
+
+
+def largest_feasible_n_max(available, imbalance_factor, imbalance_type,
+                           class_order: str = 'index'):
     """The largest head count whose profile no class's size falls short of
     (0 when none fits)."""
     low, high = 0, int(max(available))
     while low < high:  # the profile grows with n_max: bisect
         mid = (low + high + 1) // 2
-        counts = long_tail_class_counts(mid, len(available),
-                                        imbalance_factor, imbalance_type)
+        counts = profile_counts(mid, available, imbalance_factor,
+                                imbalance_type, class_order)
         if all(want <= have for want, have in zip(counts, available)):
             low = mid
         else:
@@ -75,8 +103,15 @@ class LongTailDataset:
         imbalance_type (str): 'exp' or 'step'. Defaults to 'exp'.
         seed (int, optional): Seed of the per-class shuffle (0 = the public
             protocol; None keeps the first n_c samples). Defaults to 0.
-        n_max (int, optional): Samples kept for the head class (class 0).
-            Defaults to the largest class size of the wrapped dataset.
+        n_max (int, optional): Samples kept for the head class (class 0, or
+            the largest class with ``class_order='size'``). Defaults to the
+            largest class size of the wrapped dataset; an impossible value is
+            refused with the largest one that works.
+        class_order (str): Which class gets which place of the profile:
+            'index' (class 0 is the head, the CIFAR-LT protocol) or 'size'
+            (classes ranked by their natural size, largest first: for
+            folders whose classes are not sorted by size). Defaults to
+            'index'.
         class_counts_from (dict | Dataset, optional): A long-tail training
             dataset (or config) whose ``class_counts`` become this dataset's
             ``train_class_counts``. Defaults to None (use its own counts).
@@ -88,6 +123,7 @@ class LongTailDataset:
                  imbalance_type: str = 'exp',
                  seed: Optional[int] = 0,
                  n_max: Optional[int] = None,
+                 class_order: str = 'index',
                  class_counts_from: Union[dict, object, None] = None):
         if isinstance(dataset, dict):
             _check_image_folder(dataset)
@@ -105,18 +141,20 @@ class LongTailDataset:
         labels = labels_of(self.dataset)
         available = class_counts_of(labels, num_classes)
 
+        class_ranks(available, class_order)  # a bad order fails first
+        self.class_order = class_order
         if imbalance_factor is None:
             self.indices = np.arange(len(labels), dtype=np.int64)
         else:
             head = max(available) if n_max is None else n_max
-            counts = long_tail_class_counts(head, num_classes,
-                                            imbalance_factor, imbalance_type)
+            counts = profile_counts(head, available, imbalance_factor,
+                                    imbalance_type, class_order)
             short = [(c, counts[c], available[c]) for c in range(num_classes)
                      if counts[c] > available[c]]
             if short:
                 c, want, have = short[0]
                 largest = largest_feasible_n_max(available, imbalance_factor,
-                                                 imbalance_type)
+                                                 imbalance_type, class_order)
                 raise ValueError(
                     f'LongTailDataset: class {c} ({classes[c]!r}) has {have} '
                     f'samples but n_max={head}, imbalance_factor='

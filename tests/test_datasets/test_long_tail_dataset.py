@@ -10,6 +10,8 @@ def folders(tmp_path_factory):
     make_image_folder(str(root / 'train'), ('a', 'b', 'c'), (12, 12, 12))
     make_image_folder(str(root / 'test'), ('a', 'b', 'c'), (3, 3, 3))
     make_image_folder(str(root / 'natural'), ('a', 'b', 'c'), (9, 4, 1))
+    # Not sorted by size: the largest class is the middle one.
+    make_image_folder(str(root / 'unsorted'), ('a', 'b', 'c'), (4, 10, 6))
     return str(root)
 
 
@@ -93,3 +95,23 @@ def test_impossible_n_max_names_the_largest_that_works():
     assert largest_feasible_n_max([1000, 3], 10, 'exp') == 39
     assert long_tail_class_counts(39, 2, 10, 'exp') == [39, 3]
     assert long_tail_class_counts(40, 2, 10, 'exp') == [40, 4]
+
+
+def test_classes_ordered_by_their_natural_size(folders):
+    # Sizes (4, 10, 6), IF 4 over 3 classes: the profile by rank is
+    # (n, int(n / 2), int(n / 4)). By index the head is class a (4 images):
+    # n_max = 10 fails, and the largest n_max that fits is 4 (4, 2, 1).
+    with pytest.raises(ValueError, match='largest n_max these classes allow '
+                       'is 4'):
+        DATASETS.build(dict(type='LongTailDataset', imbalance_factor=4,
+                            dataset=_folder(folders, 'unsorted')))
+    # By size: b (10) is the head, c (6) second, a (4) third:
+    # b 10, c 5, a 2.
+    dataset = DATASETS.build(dict(
+        type='LongTailDataset', imbalance_factor=4, class_order='size',
+        dataset=_folder(folders, 'unsorted')))
+    assert dataset.metainfo['class_counts'] == [2, 10, 5]
+    with pytest.raises(ValueError, match='class_order'):
+        DATASETS.build(dict(type='LongTailDataset', imbalance_factor=4,
+                            class_order='name',
+                            dataset=_folder(folders, 'unsorted')))
