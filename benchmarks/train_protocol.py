@@ -21,7 +21,6 @@ import glob
 import json
 import os
 import os.path as osp
-import platform
 import subprocess
 import sys
 import threading
@@ -34,16 +33,9 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 
 
 def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    cpu = line.split(':', 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return f'{cpu}, {os.cpu_count()} cores'
+    """The machine of a record (one definition, in the package)."""
+    from diffult_plugin.utils.machine import machine_name
+    return machine_name()
 
 
 def final_results(work_dir: str):
@@ -75,10 +67,8 @@ DONE = 'protocol_done.json'
 
 def _write_json(path: str, data) -> None:
     """Write through a temporary file so a kill never leaves half a file."""
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(data, f)
-    os.replace(tmp, path)
+    from diffult_plugin.utils.atomic_io import atomic_write_json
+    atomic_write_json(path, data)
 
 
 def load_attempts(work_dir: str) -> List[float]:

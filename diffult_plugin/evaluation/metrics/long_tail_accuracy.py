@@ -2,7 +2,6 @@
 import datetime
 import json
 import logging
-import os
 import os.path as osp
 from typing import List, Optional, Sequence
 
@@ -11,6 +10,9 @@ import torch
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MessageHub, MMLogger
 from mmpretrain.registry import METRICS
+
+from diffult_plugin.utils.atomic_io import atomic_write_json
+from diffult_plugin.utils.machine import machine_name
 
 
 def _prediction_of(data_sample: dict) -> torch.Tensor:
@@ -29,30 +31,6 @@ def find_log_dir() -> Optional[str]:
         if isinstance(handler, logging.FileHandler):
             return osp.dirname(handler.baseFilename)
     return None
-
-
-def device_name() -> str:
-    """The accelerator's name, or the CPU model, for result records."""
-    if torch.cuda.is_available():
-        return torch.cuda.get_device_name()
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    return f"{line.split(':', 1)[1].strip()} " \
-                        f'({os.cpu_count()} cores)'
-    except OSError:
-        pass
-    return f'CPU ({os.cpu_count()} cores)'
-
-
-def write_json_atomically(obj, path: str):
-    """Write JSON through a temporary file, so a kill never leaves half a file."""
-    os.makedirs(osp.dirname(path) or '.', exist_ok=True)
-    tmp = f'{path}.tmp{os.getpid()}'
-    with open(tmp, 'w') as f:
-        json.dump(obj, f, indent=1)
-    os.replace(tmp, path)
 
 
 @METRICS.register_module()
@@ -183,11 +161,11 @@ class LongTailAccuracy(BaseMetric):
                                    for k, v in groups.items()},
             thresholds=dict(
                 many=self.many_threshold, few=self.few_threshold),
-            device=device_name(),
+            device=machine_name(),
             train_class_counts=counts.tolist(),
             per_class=[None if np.isnan(a) else float(a) for a in per_class],
             classes=list((self.dataset_meta or {}).get('classes', [])))
-        write_json_atomically(record, osp.join(out_dir, 'lt_results.json'))
+        atomic_write_json(osp.join(out_dir, 'lt_results.json'), record)
         with open(osp.join(out_dir, 'lt_results.jsonl'), 'a') as f:
             f.write(json.dumps(record) + '\n')
         from diffult_plugin.plugins import get_plugin_manager
