@@ -17,6 +17,17 @@ def shard_seed(seed: int, label: int, shard: int) -> int:
     return int.from_bytes(digest[:4], 'little')
 
 
+def class_pools(labels, seed: int) -> dict:
+    """{class: the positions of its samples in a seeded order}."""
+    labels = np.asarray(labels, dtype=np.int64)
+    rng = np.random.RandomState(seed)
+    pools = {}
+    for c in np.unique(labels):
+        pool = np.flatnonzero(labels == c)
+        pools[int(c)] = pool[rng.permutation(len(pool))]
+    return pools
+
+
 class DiffusionSource:
     """Candidates sampled from a trained ``DiffuLTDiffusion``.
 
@@ -82,13 +93,8 @@ class OracleSource:
                 f'{type(long_tail_dataset).__name__} cannot list the images '
                 'it left out.')
         self.infos = long_tail_dataset.left_out_data_list()
-        labels = np.asarray([int(i['gt_label']) for i in self.infos],
-                            dtype=np.int64)
-        rng = np.random.RandomState(seed)
-        self.pools = {}
-        for c in np.unique(labels):
-            pool = np.flatnonzero(labels == c)
-            self.pools[int(c)] = pool[rng.permutation(len(pool))]
+        self.pools = class_pools([int(i['gt_label']) for i in self.infos],
+                                 seed)
         self.seed = seed
 
     def available(self, label: int) -> int:
@@ -127,15 +133,10 @@ class RealCopySource:
 
     def __init__(self, long_tail_dataset, seed: int = 0):
         self.dataset = long_tail_dataset
-        labels = np.asarray([
+        self.pools = class_pools([
             int(long_tail_dataset.get_data_info(i)['gt_label'])
             for i in range(len(long_tail_dataset))
-        ], dtype=np.int64)
-        rng = np.random.RandomState(seed)
-        self.pools = {}
-        for c in np.unique(labels):
-            pool = np.flatnonzero(labels == c)
-            self.pools[int(c)] = pool[rng.permutation(len(pool))]
+        ], seed)
         self.seed = seed
 
     def generate(self, label: int, count: int, seed: int,
