@@ -13,8 +13,11 @@ set and reports the ID / AID / OOD split of
 - real training images that the long-tail subsampling left out (held-out
   real images of every class: a filter that calls many of them OOD throws
   away real-looking samples), and
-- the candidates of a synthetic bank (``--bank``, optional; all candidates,
-  kept or not, stay in its shards),
+- generated candidates: those of a synthetic bank (``--bank``; all
+  candidates, kept or not, stay in its shards), or ``--per-class`` fresh
+  samples of each class under N_t drawn from a trained generator
+  (``--generator-config``, ``--generator-checkpoint``; DDIM, ``--steps``,
+  ``--guidance``),
 
 next to the paper's split of its generated samples (Table 2: 40.7 / 50.1 /
 9.2 % ID / AID / OOD). Nothing here touches the test set.
@@ -99,6 +102,13 @@ def main():
     parser.add_argument('--held-out-per-class', type=int, default=200)
     parser.add_argument('--bank', default=None,
                         help='a synthetic bank whose candidates to split')
+    parser.add_argument('--generator-config', default=None)
+    parser.add_argument('--generator-checkpoint', default=None)
+    parser.add_argument('--per-class', type=int, default=100)
+    parser.add_argument('--target', type=int, default=1000,
+                        help='N_t: classes below it get samples')
+    parser.add_argument('--steps', type=int, default=25)
+    parser.add_argument('--guidance', type=float, default=0.0)
     parser.add_argument(
         '--out',
         default=osp.join(ROOT, 'benchmarks', 'results',
@@ -130,6 +140,21 @@ def main():
                 dict(img=img, gt_label=int(y))
                 for img, y in zip(images, bank_labels)
             ]))
+    if args.generator_checkpoint:
+        from diffult_plugin.diffult.sources import load_generator
+        generator = load_generator(osp.join(ROOT, args.generator_config),
+                                   args.generator_checkpoint)
+        counts = np.bincount(labels.numpy(), minlength=num_classes)
+        wanted = [c for c in range(num_classes) if counts[c] < args.target]
+        gen_labels = np.repeat(wanted, args.per_class)
+        images = generator.sample(gen_labels.tolist(), args.steps, 'ddim',
+                                  guidance_scale=args.guidance, seed=0,
+                                  batch_size=200)
+        sets[f'generated (DDIM-{args.steps}, w={args.guidance:g})'] = \
+            real_features(phi0, InfoDataset([
+                dict(img=img, gt_label=int(y)) for img, y in zip(
+                    images.permute(0, 2, 3, 1).numpy(), gen_labels)
+            ]))
     date = datetime.datetime.now().isoformat(timespec='seconds')
     rows = []
     for reading, quantile in READINGS:
@@ -148,6 +173,7 @@ def main():
                 split=overall, ood_per_class=ood_per_class,
                 d_f_per_class=[round(float(v), 4) for v in d_f],
                 phi0_checkpoint=args.phi0_checkpoint, bank=args.bank,
+                generator_checkpoint=args.generator_checkpoint,
                 date=date, machine=machine()))
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'a') as f:
