@@ -67,8 +67,10 @@ def main():
     import diffult_plugin  # noqa: F401
     from mmengine.config import Config
     from mmengine.optim import build_optim_wrapper
+    from mmengine.registry import init_default_scope
     from mmpretrain.registry import DATASETS, MODELS
 
+    init_default_scope('mmpretrain')
     cfg = Config.fromfile(osp.join(ROOT, GENERATOR_CONFIG))
     real = DATASETS.build(cfg.real_dataset)
     data = batches(real, args.iters, cfg.train_dataloader.batch_size, seed=0)
