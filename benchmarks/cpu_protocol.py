@@ -91,6 +91,8 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
      _v2('diffult-oracle_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
     ('diffult', _v2('diffult_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
     ('ceiling', _v2('ce_resnet32_cifar10-jpg', seeds=(0, ))),
+    ('ride', _v2('ride_resnet32_cifar10lt-jpg', seeds=(0, ))),
+    ('aglu-se', _v2('aglu-se_resnet32_cifar10lt-jpg', seeds=(0, ))),
 ])
 
 #: The first CPU protocol (20 epochs, arm-specific schedules); its records
