@@ -118,9 +118,9 @@ class DiffuLTPipeline:
             filter): the candidates they already hold are copied and judged
             by this run's filter instead of being sampled again. Defaults to
             ().
-        filter (dict, optional): A phi0 filter transform config
-            (``DiffuLTFilter``, ``Phi0ConfidenceFilter``); phi0 is filled
-            in. None keeps every candidate.
+        filter (dict, optional): A phi0 filter config (``DiffuLTFilter``,
+            ``Phi0ConfidenceFilter``, ``OptimalTransportFilter``); phi0 is
+            filled in. None keeps every candidate.
         grid_per_class (int): Kept and rejected samples per class in the
             grid. Defaults to 8.
         device (str, optional): Device of synthesis; defaults to mmengine's.
