@@ -104,7 +104,18 @@ def evaluate(config, checkpoint, kind, tau, counts, head, work_dir,
                   key=osp.getmtime)
     with open(logs[-1]) as f:
         metrics = json.load(f)
+    # Per-class accuracies (for the protocol table's tail column).
+    per_class = train_counts = None
+    results = sorted(glob.glob(osp.join(work_dir, '*', 'lt_results.json')),
+                     key=osp.getmtime)
+    if results:
+        with open(results[-1]) as f:
+            detail = json.load(f)
+        per_class = detail.get('per_class')
+        train_counts = detail.get('train_class_counts')
     return dict(top1=metrics['long_tail/top1'],
+                per_class=per_class,
+                train_class_counts=train_counts,
                 many=metrics.get('long_tail/many'),
                 medium=metrics.get('long_tail/medium'),
                 few=metrics.get('long_tail/few'),
