@@ -33,9 +33,7 @@ if ROOT not in sys.path:
 
 from benchmarks.train_protocol import machine  # noqa: E402
 
-DATA_CONFIG = 'configs/cpu_protocol/ce_resnet32_cifar10lt-jpg.py'
-MEAN = torch.tensor([125.307, 122.961, 113.8575]).view(1, 3, 1, 1)
-STD = torch.tensor([51.5865, 50.847, 51.255]).view(1, 3, 1, 1)
+from benchmarks.bank_cas import DATA_CONFIG, MEAN, STD, augment  # noqa: E402
 
 
 class Block(nn.Module):
@@ -104,7 +102,6 @@ def main():
     from mmengine.config import Config
     from mmpretrain.registry import DATASETS
 
-    from benchmarks.bank_cas import augment
     cfg = Config.fromfile(osp.join(ROOT, args.data_config))
     train_x, train_y = load(DATASETS.build(cfg.train_dataloader.dataset))
     test_x, test_y = load(DATASETS.build(cfg.test_dataloader.dataset))

@@ -139,7 +139,7 @@ def summarise(records) -> dict:
     out = dict(seeds=sorted(r['seed'] for r in records),
                wall_min=float(np.mean(walls)) / 60 if walls else None,
                iterations=int(np.mean(iterations)) if iterations else None)
-    records = [dict(r, tail=r.get('tail', tail_accuracy(r)))
+    records = [r if 'tail' in r else dict(r, tail=tail_accuracy(r))
                for r in records]
     for key in METRICS:
         values = [r[key] for r in records if r.get(key) is not None]

@@ -81,7 +81,6 @@ class DiffuLTFilter(Phi0SampleFilter, Phi0FilterTransform):
         if dataset is not None:
             features, labels = real_features(self.phi0, dataset,
                                              self.batch_size)
-            features = features.to('cpu')
             num_classes = len(dataset.metainfo['classes'])
         else:
             features = self.features_and_logits(real_images)[0]
