@@ -74,14 +74,20 @@ def make_cifar(root: str,
 def make_image_folder(root: str,
                       classes=('a', 'b', 'c'),
                       per_class=(8, 8, 8),
-                      size: int = 32,
+                      size=32,
                       seed: int = 0) -> str:
-    """Write a folder-per-class JPEG tree ``root/<class>/<n>.jpg``."""
+    """Write a folder-per-class JPEG tree ``root/<class>/<n>.jpg``; images
+    are ``size`` x ``size``, or take their sides in turn from a list of
+    ``(height, width)`` in ``size``."""
     rng = np.random.RandomState(seed)
+    sizes = [(size, size)] if isinstance(size, int) else list(size)
+    n = 0
     for cls, count in zip(classes, per_class):
         os.makedirs(osp.join(root, cls), exist_ok=True)
         for i in range(count):
-            pixels = rng.randint(0, 255, (size, size, 3)).astype(np.uint8)
+            height, width = sizes[n % len(sizes)]
+            n += 1
+            pixels = rng.randint(0, 255, (height, width, 3)).astype(np.uint8)
             Image.fromarray(pixels).save(osp.join(root, cls, f'{i:04d}.jpg'))
     return root
 

@@ -35,12 +35,17 @@ def parse_args(argv=None):
         '--all-published',
         action='store_true',
         help='list every published row, not only the measured settings')
+    parser.add_argument(
+        '--include-stages',
+        action='store_true',
+        help="also list the stages of DiffuLT runs (their phi0 CE "
+        'classifier), marked as stages; left out by default')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
-    records = collect_runs(args.paths, args.select)
+    records = collect_runs(args.paths, args.select, args.include_stages)
     if not records:
         raise SystemExit(
             f'no finished runs (lt_results.jsonl) under {args.paths}; '

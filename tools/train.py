@@ -15,6 +15,8 @@ import diffult_plugin  # noqa: E402,F401  (registers components, safe loading)
 from mmengine.config import Config, ConfigDict, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from diffult_plugin.datasets import resolve_num_classes  # noqa: E402
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Train a classifier')
@@ -152,6 +154,8 @@ def main(argv=None):
     if args.seeds:
         return run_seeds(args, argv)
     cfg = merge_args(Config.fromfile(args.config), args)
+    # num_classes='auto' from the training set; a mismatch stops here.
+    resolve_num_classes(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

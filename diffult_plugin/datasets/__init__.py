@@ -3,6 +3,7 @@ from .class_label_dataset import ClassLabelDataset
 from .list_file_lt import (ImageNetLT, INaturalist2018, LongTailListDataset,
                            PlacesLT)
 from .long_tail_dataset import LongTailDataset
+from .num_classes import AUTO, resolve_num_classes
 from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
                                  long_tail_indices)
 from .samplers import ClassAwareSampler
@@ -12,5 +13,6 @@ __all__ = [
     'CIFAR10LT', 'CIFAR100LT', 'ClassLabelDataset', 'LongTailDataset',
     'LongTailListDataset',
     'ImageNetLT', 'PlacesLT', 'INaturalist2018', 'long_tail_class_counts',
-    'long_tail_indices', 'class_counts_of', 'ClassAwareSampler'
+    'long_tail_indices', 'class_counts_of', 'ClassAwareSampler', 'AUTO',
+    'resolve_num_classes'
 ]

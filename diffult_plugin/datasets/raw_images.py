@@ -1,5 +1,5 @@
 """Un-augmented RGB images of a dataset, whatever its pipeline does."""
-from typing import Iterator, Sequence, Tuple
+from typing import Iterator, Optional, Sequence, Tuple
 
 import mmcv
 import numpy as np
@@ -35,11 +35,34 @@ def rgb_image_of_info(info: dict) -> np.ndarray:
 
 def iter_raw_batches(dataset,
                      indices: Sequence[int],
-                     batch_size: int = 256
+                     batch_size: int = 256,
+                     size: Optional[int] = None
                      ) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
-    """(images (B, H, W, 3) uint8 RGB, positions) batches of ``indices``."""
+    """(images (B, H, W, 3) uint8 RGB, positions) batches of ``indices``.
+
+    Args:
+        size (int, optional): Resize every image that is not ``size`` x
+            ``size`` to it (bilinear): the generator's resolution, so real
+            images of any size are seen as its samples are. None keeps the
+            stored size, which must then be the same for every image.
+    """
     indices = list(indices)
     for start in range(0, len(indices), batch_size):
         chunk = indices[start:start + batch_size]
-        yield np.stack([raw_rgb_image(dataset, i) for i in chunk]), np.asarray(
-            chunk)
+        images = [raw_rgb_image(dataset, i) for i in chunk]
+        if size is not None:
+            images = [
+                image if image.shape[:2] == (size, size) else mmcv.imresize(
+                    image, (size, size), interpolation='bilinear')
+                for image in images
+            ]
+        shapes = sorted({image.shape for image in images})
+        if len(shapes) > 1:
+            raise ValueError(
+                f'real images of different sizes ({shapes[0][:2]} and '
+                f'{shapes[-1][:2]}) cannot be compared with generated '
+                "ones: set the filter's / metric's `image_size` to the "
+                "generator's resolution (DiffuLTPipeline sets it when the "
+                'stages follow the classifier data, stage_data='
+                "'classifier').")
+        yield np.stack(images), np.asarray(chunk)

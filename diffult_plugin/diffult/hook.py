@@ -56,6 +56,8 @@ class DiffuLTSynthesisHook(Hook):
                 "dict(type='DiffuLTDataset', dataset=<LT dataset>, "
                 'target=...).')
         check_batch_augments(runner.model, dataset)
+        # stage_data='classifier' derives the stages' data from this run's.
+        self.pipeline.classifier_cfg = getattr(runner, 'cfg', None)
         dataset.attach_bank(self.pipeline(runner.work_dir, dataset))
 
 

@@ -8,8 +8,10 @@ other: the training stages (:mod:`.stages`), a source of candidates
 (``tools/synthesize.py``, benchmarks); :class:`DiffuLTSynthesisHook` is the
 thin adapter that calls it before a classifier trains on the proxy.
 """
+import copy
 import hashlib
 import inspect
+import os
 import os.path as osp
 import sys
 from typing import Optional, Sequence, Union
@@ -26,6 +28,7 @@ from .filters import save_statistics
 from .reports import write_reports
 from .sources import (DiffusionSource, OracleSource, RealCopySource,
                       load_generator)
+from .stage_data import STAGE_DATA, generator_options, phi0_options
 from .stages import run_training_stage
 
 #: What can fill the synthetic slots (``DiffuLTPipeline.source``).
@@ -124,6 +127,13 @@ class DiffuLTPipeline:
         grid_per_class (int): Kept and rejected samples per class in the
             grid. Defaults to 8.
         device (str, optional): Device of synthesis; defaults to mmengine's.
+        stage_data (str): Where the phi0 and generator stages take their
+            data: 'own' (their configs define it, as the CIFAR configs do)
+            or 'classifier' (the classifier config's real long-tailed set,
+            pipeline, validation set and class count, derived by
+            :mod:`.stage_data`: a dataset is then defined once, and the
+            stage configs hold a model and a schedule only). Defaults to
+            'own'.
     """
 
     def __init__(self,
@@ -147,10 +157,14 @@ class DiffuLTPipeline:
                  reuse_candidates_from: Union[str, Sequence[str]] = (),
                  filter: Optional[dict] = dict(type='DiffuLTFilter'),
                  grid_per_class: int = 8,
-                 device: Optional[str] = None):
+                 device: Optional[str] = None,
+                 stage_data: str = 'own'):
         if sampler not in SAMPLERS:
             raise ValueError(f'DiffuLTPipeline.sampler must be one of '
                              f'{SAMPLERS}, got {sampler!r}.')
+        if stage_data not in STAGE_DATA:
+            raise ValueError(f'DiffuLTSynthesisHook.stage_data must be one '
+                             f'of {STAGE_DATA}, got {stage_data!r}.')
         if source not in SOURCES:
             raise ValueError(f'DiffuLTSynthesisHook.source must be one of '
                              f'{SOURCES}, got {source!r}.')
@@ -196,6 +210,14 @@ class DiffuLTPipeline:
         self.filter_cfg = dict(filter) if filter is not None else None
         self.grid_per_class = grid_per_class
         self.device = device
+        self.stage_data = stage_data
+        # The config that runs the pipeline (the hook's runner config or
+        # the one given to from_config): the stages' data when stage_data
+        # is 'classifier'.
+        self.classifier_cfg = None
+        # phi0's config as it was trained (the stage config with the
+        # derived data), for the filter, L_AID and the quality metric.
+        self._phi0_trained_config = phi0_config
 
     @classmethod
     def from_config(cls, cfg, **overrides) -> 'DiffuLTPipeline':
@@ -209,7 +231,9 @@ class DiffuLTPipeline:
                     if k not in ('type', 'priority')}
         settings.update({k: v for k, v in overrides.items()
                          if v is not None})
-        return cls(**settings)
+        pipeline = cls(**settings)
+        pipeline.classifier_cfg = cfg
+        return pipeline
 
     def __call__(self, work_dir: str,
                  dataset: DiffuLTDataset) -> SyntheticBank:
@@ -217,30 +241,71 @@ class DiffuLTPipeline:
         return self.prepare(work_dir, dataset)
 
     # ------------------------------------------------------------ stages
-    def _phi0(self, work_dir: str) -> Optional[str]:
-        if self.phi0_checkpoint:
+    def _classifier_cfg(self):
+        if self.classifier_cfg is None:
+            raise ValueError(
+                "stage_data='classifier' needs the classifier config: run "
+                'the pipeline through DiffuLTSynthesisHook or '
+                'DiffuLTPipeline.from_config(cfg).')
+        return self.classifier_cfg
+
+    def _phi0_options(self, num_classes: int) -> dict:
+        options = {}
+        if self.stage_data == 'classifier':
+            options = phi0_options(self._classifier_cfg(), num_classes)
+        # The user's overrides win over the derived ones.
+        options.update(copy.deepcopy(self.phi0_cfg_options))
+        return options
+
+    def _phi0(self, work_dir: str, num_classes: int) -> Optional[str]:
+        if self.phi0_checkpoint and self.stage_data == 'own':
             return self.phi0_checkpoint
         if not self.phi0_config:
-            return None
+            return self.phi0_checkpoint
+        options = self._phi0_options(num_classes)
+        if self.stage_data == 'classifier':
+            self._phi0_trained_config = self._write_trained_config(
+                osp.join(work_dir, 'phi0'), self.phi0_config, options)
+        if self.phi0_checkpoint:
+            return self.phi0_checkpoint
         return run_training_stage('phi0', self.phi0_config,
-                                  osp.join(work_dir, 'phi0'),
-                                  self.phi0_cfg_options)
+                                  osp.join(work_dir, 'phi0'), options)
 
-    def _generator_cfg(self, phi0_checkpoint: Optional[str]) -> tuple:
-        options = dict(self.generator_cfg_options)
+    @staticmethod
+    def _write_trained_config(folder: str, config: str,
+                              options: dict) -> str:
+        """Write the stage config with its derived options (what phi0 was
+        trained as): the file the filter, L_AID and the metric read."""
+        cfg = Config.fromfile(config)
+        cfg.merge_from_dict(copy.deepcopy(options))
+        os.makedirs(folder, exist_ok=True)
+        path = osp.join(folder, 'phi0_as_trained.py')
+        tmp = f'{path}.{os.getpid()}.tmp.py'
+        cfg.dump(tmp)
+        os.replace(tmp, path)
+        return path
+
+    def _generator_cfg(self, phi0_checkpoint: Optional[str],
+                       num_classes: Optional[int] = None) -> tuple:
         cfg = Config.fromfile(self.generator_config)
-        cfg.merge_from_dict(options)
+        options = {}
+        if self.stage_data == 'classifier' and num_classes is not None:
+            options, _ = generator_options(self._classifier_cfg(), cfg,
+                                           num_classes)
+        options.update(copy.deepcopy(self.generator_cfg_options))
+        cfg.merge_from_dict(copy.deepcopy(options))
         handed = {}
-        if phi0_checkpoint and self.phi0_config:
+        phi0_config = self._phi0_trained_config
+        if phi0_checkpoint and phi0_config:
             if cfg.model.get('aid'):
-                handed['model.aid.phi0_config'] = self.phi0_config
+                handed['model.aid.phi0_config'] = phi0_config
                 handed['model.aid.phi0_checkpoint'] = phi0_checkpoint
                 handed.update(self._aid_d_f_settings())
             evaluator = cfg.get('val_evaluator')
             if isinstance(evaluator, dict) and 'phi0_checkpoint' in evaluator:
-                handed['val_evaluator.phi0_config'] = self.phi0_config
+                handed['val_evaluator.phi0_config'] = phi0_config
                 handed['val_evaluator.phi0_checkpoint'] = phi0_checkpoint
-            cfg.merge_from_dict(handed)
+            cfg.merge_from_dict(copy.deepcopy(handed))
         return cfg, dict(options, **handed)
 
     def _aid_d_f_settings(self) -> dict:
@@ -264,12 +329,12 @@ class DiffuLTPipeline:
             return OracleSource(dataset.dataset, seed=self.seed)
         if self.source == 'real-copies':
             return RealCopySource(dataset.dataset, seed=self.seed)
-        cfg, options = self._generator_cfg(phi0_checkpoint)
+        num_classes = len(dataset.metainfo['classes'])
+        cfg, options = self._generator_cfg(phi0_checkpoint, num_classes)
         checkpoint = self.generator_checkpoint or run_training_stage(
             'generator', self.generator_config,
             osp.join(work_dir, 'generator'), options)
         model = load_generator(cfg, checkpoint, device)
-        num_classes = len(dataset.metainfo['classes'])
         if model.num_classes != num_classes:
             raise ValueError(
                 f'the generator ({checkpoint}) has {model.num_classes} '
@@ -283,7 +348,16 @@ class DiffuLTPipeline:
         if self.filter_cfg is None:
             return None
         cfg = dict(self.filter_cfg)
-        cfg.setdefault('phi0_config', self.phi0_config)
+        cfg.setdefault('phi0_config', self._phi0_trained_config)
+        if self.stage_data == 'classifier' and \
+                self.source == 'generator' and \
+                cfg.get('type') == 'DiffuLTFilter':
+            # Real images of any size are compared with generated ones at
+            # the generator's resolution.
+            cfg.setdefault(
+                'image_size',
+                int(Config.fromfile(self.generator_config).model.get(
+                    'image_size', 32)))
         if cfg.get('phi0_checkpoint') is None:
             cfg['phi0_checkpoint'] = phi0_checkpoint
         cfg.setdefault('device', device)
@@ -314,7 +388,8 @@ class DiffuLTPipeline:
         slots = dataset.slots_per_class
         logger.info(f'DiffuLT proxy: {dataset.num_real} real + {sum(slots)} '
                     f'synthetic slots (target {dataset.target!r})')
-        phi0_checkpoint = self._phi0(stages_dir)
+        phi0_checkpoint = self._phi0(stages_dir,
+                                     len(dataset.metainfo['classes']))
         source = self._source(stages_dir, dataset, phi0_checkpoint, device)
         sample_filter = self._filter(phi0_checkpoint, dataset, device)
         progress = _Progress(

@@ -15,6 +15,9 @@ from diffult_plugin.utils.atomic_io import atomic_write_json, sha256_file
 
 DONE = 'stage_done.json'
 FAILED = 'stage_failed.json'
+#: Written when a stage starts: marks its folder as a stage of a DiffuLT
+#: run (the leaderboard does not list stages as runs of their own).
+MARKER = 'stage.json'
 
 
 def _finished(work_dir: str) -> Optional[str]:
@@ -67,6 +70,8 @@ def run_training_stage(name: str,
             time.sleep(poll_seconds)
 
     os.makedirs(work_dir, exist_ok=True)
+    atomic_write_json(osp.join(work_dir, MARKER),
+                      dict(stage=name, config=config))
     failed = osp.join(work_dir, FAILED)
     if osp.isfile(failed):
         os.remove(failed)

@@ -24,6 +24,8 @@ def main(argv=None):
     from mmengine.runner import Runner
     cfg = Config.fromfile(args.config)
     cfg.merge_from_dict(json.loads(args.cfg_options_json))
+    from diffult_plugin.datasets import resolve_num_classes
+    resolve_num_classes(cfg)
     cfg.work_dir = args.work_dir
     cfg.launcher = 'none'
     cfg.resume = bool(args.resume)

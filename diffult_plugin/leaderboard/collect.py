@@ -180,13 +180,50 @@ def collect_run(work_dir: str, selection: str = 'last') -> Optional[dict]:
     return record
 
 
-def collect_runs(paths: List[str], selection: str = 'last') -> List[dict]:
+#: Files that mark a folder as a stage of a DiffuLT run (phi0, generator):
+#: written by ``diffult_plugin.diffult.stages.run_training_stage``.
+STAGE_MARKERS = ('stage.json', 'stage_done.json')
+
+
+def stage_of(work_dir: str) -> Optional[str]:
+    """The DiffuLT stage a work dir holds ('phi0', 'generator'), or None
+    for a run of its own."""
+    for marker in STAGE_MARKERS:
+        path = osp.join(work_dir, marker)
+        if osp.isfile(path):
+            try:
+                with open(path) as f:
+                    return json.load(f).get('stage') or 'stage'
+            except (OSError, ValueError):
+                return 'stage'
+    return None
+
+
+def collect_runs(paths: List[str],
+                 selection: str = 'last',
+                 include_stages: bool = False) -> List[dict]:
     """Records of every work dir under the given paths (searched
-    recursively for ``lt_results.jsonl``)."""
+    recursively for ``lt_results.jsonl``).
+
+    The stages of a DiffuLT run (its phi0 folder) are not runs of their
+    own: left out unless ``include_stages``, then marked with ``stage``.
+    """
     work_dirs = set()
     for path in paths:
         for hit in glob.glob(
                 osp.join(path, '**', 'lt_results.jsonl'), recursive=True):
             work_dirs.add(osp.dirname(osp.dirname(hit)))
-    records = [collect_run(d, selection) for d in sorted(work_dirs)]
-    return [r for r in records if r is not None]
+    records = []
+    for work_dir in sorted(work_dirs):
+        stage = stage_of(work_dir)
+        if stage and not include_stages:
+            continue
+        record = collect_run(work_dir, selection)
+        if record is not None:
+            if stage:
+                record['stage'] = stage
+                # Its own row, never averaged with a run of the method.
+                record['method'] = f'{record["method"]} ({stage} stage of ' \
+                    'a DiffuLT run)'
+            records.append(record)
+    return records

@@ -161,3 +161,12 @@ def test_the_pipeline_runs_without_a_runner_and_from_a_config(proxy,
     assert again.manifest['files'] == bank.manifest['files']
     with pytest.raises(ValueError, match='DiffuLTSynthesisHook'):
         DiffuLTPipeline.from_config(Config(dict(custom_hooks=[])))
+
+
+def test_the_sample_grid_pages_cover_every_class(tmp_path):
+    from diffult_plugin.diffult.reports import grid_page_paths
+    path = str(tmp_path / 'samples_kept_filtered.png')
+    assert grid_page_paths(path, 20) == [path]
+    pages = grid_page_paths(path, 43)
+    assert pages == [path, str(tmp_path / 'samples_kept_filtered_page2.png'),
+                     str(tmp_path / 'samples_kept_filtered_page3.png')]

@@ -43,6 +43,10 @@ class DiffuLTFilter(Phi0SampleFilter, Phi0FilterTransform):
         real_dataset (dict, optional): The real long-tailed training set
             (any pipeline; raw images are read), used when neither
             :meth:`prepare` nor ``statistics`` provided the statistics.
+        image_size (int, optional): Side to which real images of another
+            size are resized before phi0 sees them: the generator's
+            resolution (the pipeline sets it when the stages follow the
+            classifier data). None keeps their stored size.
         **kwargs: :class:`Phi0SampleFilter` arguments (``phi0_config``,
             ``phi0_checkpoint``, ``channel_order``, ``only_synthetic``,
             ``batch_size``, ``device``).
@@ -57,6 +61,7 @@ class DiffuLTFilter(Phi0SampleFilter, Phi0FilterTransform):
                  keep: Sequence[str] = ('ID', 'AID'),
                  statistics: Optional[str] = None,
                  real_dataset: Union[dict, None] = None,
+                 image_size: Optional[int] = None,
                  **kwargs):
         super().__init__(keep=keep, **kwargs)
         if d_f not in ('per_class', 'global'):
@@ -71,6 +76,7 @@ class DiffuLTFilter(Phi0SampleFilter, Phi0FilterTransform):
         self.d_f_quantile = float(d_f_quantile)
         self.statistics_path = statistics
         self.real_dataset = real_dataset
+        self.image_size = image_size
         self.stats = None
 
     def prepare(self, real_images=None, real_labels=None, dataset=None):
@@ -80,7 +86,8 @@ class DiffuLTFilter(Phi0SampleFilter, Phi0FilterTransform):
                                                           real_features)
         if dataset is not None:
             features, labels = real_features(self.phi0, dataset,
-                                             self.batch_size)
+                                             self.batch_size,
+                                             self.image_size)
             num_classes = len(dataset.metainfo['classes'])
         else:
             features = self.features_and_logits(real_images)[0]

@@ -56,6 +56,9 @@ class Phi0GeneratorQuality(BaseMetric):
             images are read, un-augmented, in RGB order).
         real_to_rgb (bool): Ignored: real images are always read in RGB
             order. Kept so that older configs load.
+        image_size (int, optional): Side to which real images of another
+            size are resized (the generator's resolution). None keeps their
+            stored size.
         collect_device (str): 'cpu' or 'gpu'. Defaults to 'cpu'.
         prefix (str, optional): Defaults to 'gen'.
     """
@@ -66,6 +69,7 @@ class Phi0GeneratorQuality(BaseMetric):
                  phi0_checkpoint: str,
                  real_dataset: dict,
                  real_to_rgb: bool = False,
+                 image_size: Optional[int] = None,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
@@ -73,6 +77,7 @@ class Phi0GeneratorQuality(BaseMetric):
         self.phi0 = Phi0FeatureExtractor(phi0_config, phi0_checkpoint)
         self.real_dataset = real_dataset
         self.real_to_rgb = real_to_rgb
+        self.image_size = image_size
         self._real = None
 
     def _real_features(self):
@@ -80,7 +85,8 @@ class Phi0GeneratorQuality(BaseMetric):
             from diffult_plugin.models.utils.frozen_classifier import real_features
             dataset = DATASETS.build(self.real_dataset) if isinstance(
                 self.real_dataset, dict) else self.real_dataset
-            self._real = real_features(self.phi0, dataset)
+            self._real = real_features(self.phi0, dataset,
+                                       image_size=self.image_size)
         return self._real
 
     @torch.no_grad()

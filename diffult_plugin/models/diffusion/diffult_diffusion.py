@@ -147,6 +147,7 @@ class DiffuLTDiffusion(BaseModel):
         self.unet = UNet2DModel(**unet)
         embed_dim = self.unet.config.block_out_channels[0] * 4
         self.num_classes = num_classes
+        self.image_size = image_size
         self.null_class = num_classes
         self.class_embedding = nn.Embedding(num_classes + 1, embed_dim)
         self.ada = dict(ada) if ada is not None else None
@@ -220,7 +221,10 @@ class DiffuLTDiffusion(BaseModel):
         if isinstance(dataset, dict):
             dataset = DATASETS.build(dataset)
         logger.info(f'L_AID: phi0 features of {len(dataset)} real images')
-        feats, labels = real_features(self.phi0, dataset)
+        # At the generator's resolution: L_AID compares its samples with
+        # them.
+        feats, labels = real_features(self.phi0, dataset,
+                                      image_size=self.image_size)
         stats = feature_statistics(feats, labels, self.num_classes,
                                    self.aid['d_f_reading'],
                                    self.aid['d_f_quantile'])

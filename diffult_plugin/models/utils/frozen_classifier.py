@@ -190,7 +190,8 @@ def feature_statistics(features: torch.Tensor,
 @torch.no_grad()
 def real_features(phi0: 'Phi0FeatureExtractor',
                   dataset,
-                  batch_size: int = 256):
+                  batch_size: int = 256,
+                  image_size: Optional[int] = None):
     """phi0 features and labels of a dataset's stored images.
 
     The one way the filter, L_AID and the generator-quality metric see real
@@ -206,6 +207,9 @@ def real_features(phi0: 'Phi0FeatureExtractor',
             an image (``img``) or its file (``img_path``), or a wrapper
             that delegates it.
         batch_size (int): Images per forward pass.
+        image_size (int, optional): Resize images of another size to
+            ``image_size`` x ``image_size`` first (the generator's
+            resolution). None: the stored size, which must be one size.
 
     Returns:
         tuple[Tensor, Tensor]: features (N, D) and labels (N,), on the CPU.
@@ -220,7 +224,7 @@ def real_features(phi0: 'Phi0FeatureExtractor',
     # Full precision even inside a mixed-precision train step.
     with torch.autocast(device_type=device.type, enabled=False):
         for images, _ in iter_raw_batches(dataset, range(len(dataset)),
-                                          batch_size):
+                                          batch_size, image_size):
             x = torch.from_numpy(images).permute(0, 3, 1, 2).float()
             feats.append(phi0(x.to(device) / 127.5 - 1).float().cpu())
     if not feats:
