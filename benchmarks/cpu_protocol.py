@@ -79,6 +79,17 @@ def _v2(name: str, seeds=(0, 1, 2), **kwargs) -> Arm:
     return Arm(config, f'cpu-v2_{name}', seeds, **kwargs)
 
 
+#: Where the v2 DiffuLT arm's seed-0 run keeps phi0, the generator and the
+#: bank: the v2 combinations train on that proxy.
+V2_STAGES = f'{WORK}/cpu-v2_diffult_resnet32_cifar10lt-jpg/seed0'
+
+
+def _v2_combination(method: str) -> Arm:
+    return _v2(f'diffult+{method}_resnet32_cifar10lt-jpg', seeds=(0, ),
+               options=(f'custom_hooks.0.stages_dir={V2_STAGES}', ),
+               needs=('diffult', ))
+
+
 #: CPU protocol v2: every arm on one schedule; 3 classifier seeds for the
 #: core arms. The proxy arms share one bank across classifier seeds (the
 #: seed-0 run's stages folder), so seeds differ in the classifier only.
@@ -93,6 +104,12 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
     ('ceiling', _v2('ce_resnet32_cifar10-jpg', seeds=(0, ))),
     ('ride', _v2('ride_resnet32_cifar10lt-jpg', seeds=(0, ))),
     ('aglu-se', _v2('aglu-se_resnet32_cifar10lt-jpg', seeds=(0, ))),
+    ('shike', _v2('shike_resnet32_cifar10lt-jpg', seeds=(0, ))),
+    ('mdcs', _v2('mdcs_resnet32_cifar10lt-jpg', seeds=(0, ))),
+    ('diffult+ride', _v2_combination('ride')),
+    ('diffult+shike', _v2_combination('shike')),
+    ('diffult+mdcs', _v2_combination('mdcs')),
+    ('diffult+aglu-se', _v2_combination('aglu-se')),
 ])
 
 #: The first CPU protocol (20 epochs, arm-specific schedules); its records
@@ -305,7 +322,7 @@ def main():
     if not os.environ.get('DIFFULT_CIFAR10_JPG'):
         raise SystemExit(
             'DIFFULT_CIFAR10_JPG is not set: point it at the CIFAR-10 JPEG '
-            'folder (../shared/data/cifar10-jpg.tar.gz unpacked).')
+            'folder (README, "Data").')
     arms = PROTOCOLS[args.protocol]
     names = args.arms or list(arms)
     records = load_arms(args.records) if osp.exists(args.records) else {}

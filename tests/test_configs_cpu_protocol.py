@@ -40,8 +40,19 @@ def test_every_arm_keeps_the_protocol(path):
     while real.type == 'DiffuLTDataset':
         real = real.dataset
     assert real.type == 'LongTailDataset'
-    assert [_plain(t) for t in real.dataset.pipeline] == [
+    pipeline = [_plain(t) for t in real.dataset.pipeline]
+    ce_pipeline = [
         _plain(t) for t in ce.train_dataloader.dataset.dataset.pipeline]
+    views = [t for t in pipeline if t['type'] == 'MultiView']
+    if views:
+        # MDCS's weak view is the protocol's augmentation; its strong view
+        # (the method's own) adds to it.
+        (view, ) = views
+        pipeline = [t for t in pipeline if t['type'] != 'MultiView']
+        weak, strong = view['transforms']
+        assert strong[:len(weak)] == weak
+        pipeline[1:1] = weak
+    assert pipeline == ce_pipeline
     assert _plain(cfg.val_dataloader.dataset) == _plain(
         ce.val_dataloader.dataset)
     # ResNet-32 everywhere; methods change only what defines them (RIDE's

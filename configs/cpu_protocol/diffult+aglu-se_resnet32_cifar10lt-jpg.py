@@ -1,0 +1,24 @@
+# CPU protocol v2, DiffuLT + APA / AGLU: the APA / AGLU arm (aglu-se_resnet32_cifar10lt-jpg.py)
+# trained on the DiffuLT arm's proxy (its phi0, generator and bank:
+# benchmarks/cpu_protocol.py points stages_dir at that run), every loss
+# term weighting synthetic samples by omega, the class priors the
+# omega-weighted counts n_real + omega n_syn (TrainClassCountsHook's default
+# on a proxy; also the prior of AGLU's test-time IIF correction).
+_base_ = [
+    './aglu-se_resnet32_cifar10lt-jpg.py',
+    '../_base_/diffult/cifar10lt-jpg_cpu.py',
+]
+# AGLU's Mixup mixes omega with the targets (DiffuLTSynthesisHook refuses
+# batch augments that would drop it).
+data_preprocessor = dict(type='SampleWeightedClsDataPreprocessor')
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='DiffuLTDataset',
+        dataset={{_base_.train_dataloader.dataset}},
+        target={{_base_.diffult_target}},
+        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+custom_hooks = [
+    {{_base_.diffult_synthesis}},
+    dict(type='TrainClassCountsHook'),
+]
