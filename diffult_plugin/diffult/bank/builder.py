@@ -38,9 +38,9 @@ from diffult_plugin.utils.atomic_io import (atomic_write_bytes,
 from ..sources import shard_seed
 from .donors import DonorBanks
 from .format import (BANK_FORMAT, FINGERPRINT, INDEX, MANIFEST, SHARDS,
-                     BankMismatchError, check_fingerprint, fingerprint_digest,
-                     shard_name, verify_shard)
-from .reader import SyntheticBank
+                     BankDamagedError, BankMismatchError, check_fingerprint,
+                     fingerprint_digest, shard_name, verify_shard)
+from .reader import SyntheticBank, read_manifest
 
 #: Suffix of the phi0 logits a joint filter keeps next to a shard.
 LOGITS = '.logits.npy'
@@ -110,6 +110,7 @@ class BankBuilder:
         self.donors = DonorBanks(reuse_from, self.fingerprint(),
                                  bank_dir) if reuse_from else None
         self.reused = 0
+        self.trusted = None  # set by build()
 
     # ------------------------------------------------------------ identity
     def fingerprint(self) -> dict:
@@ -245,12 +246,48 @@ class BankBuilder:
             start = stop
 
     # ------------------------------------------------------------ build
+    def _repair_trust(self, manifest_path: str) -> dict:
+        """The shard records an old manifest vouches for (relative path ->
+        sha256); empty when it cannot be read."""
+        try:
+            return dict(read_manifest(manifest_path)['files'])
+        except (BankDamagedError, FileNotFoundError):
+            return {}
+
+    def _reusable(self, name: str) -> Optional[dict]:
+        """A finished shard's record, or None when it must be made (again).
+
+        On a repair only the records the old manifest vouches for are
+        reused: a record whose scores or keep flags changed still matches
+        its images, but not the manifest, and is regenerated."""
+        record = verify_shard(self.bank_dir, name)
+        if record is None or self.trusted is None:
+            return record
+        path = osp.join(self.bank_dir, SHARDS, name + '.json')
+        if self.trusted.get(f'{SHARDS}/{name}.json') == sha256_file(path):
+            return record
+        self.logger.warning(f'shard {name}: its record is not the one the '
+                            'manifest vouched for; regenerated.')
+        for suffix in ('.json', '.npy', LOGITS):
+            if osp.isfile(osp.join(self.bank_dir, SHARDS, name + suffix)):
+                os.remove(osp.join(self.bank_dir, SHARDS, name + suffix))
+        return None
+
     def build(self) -> SyntheticBank:
         """Make sure the bank is complete and sound; returns it."""
         expected = self.fingerprint()
         manifest_path = osp.join(self.bank_dir, MANIFEST)
-        check_fingerprint(self.bank_dir, expected)
-        if osp.isfile(manifest_path):
+        # None: resuming an interrupted run, whose records are trusted (each
+        # is written after its images); a dict: repairing a bank that failed
+        # its check, whose records are trusted only as the old manifest says.
+        self.trusted = None
+        damaged_fingerprint = False
+        try:
+            check_fingerprint(self.bank_dir, expected)
+        except BankDamagedError as error:
+            self.logger.warning(str(error))
+            damaged_fingerprint, self.trusted = True, {}
+        if osp.isfile(manifest_path) and not damaged_fingerprint:
             try:
                 bank = SyntheticBank(self.bank_dir, expected, verify=True)
                 self.logger.info(f'synthetic bank {self.bank_dir}: complete '
@@ -260,9 +297,11 @@ class BankBuilder:
                 raise
             except ValueError as error:
                 self.logger.warning(f'{error} Repairing the bank.')
-                barrier()
-                if self.rank == 0 and osp.isfile(manifest_path):
-                    os.remove(manifest_path)
+                self.trusted = self._repair_trust(manifest_path)
+        barrier()
+        if self.rank == 0 and self.trusted is not None and osp.isfile(
+                manifest_path):
+            os.remove(manifest_path)
         if self.rank == 0:
             os.makedirs(osp.join(self.bank_dir, SHARDS), exist_ok=True)
             removed = remove_stale_temporaries(
@@ -271,7 +310,8 @@ class BankBuilder:
             if removed:
                 self.logger.info(f'removed {removed} partial file(s) of an '
                                  'interrupted run')
-            if not osp.isfile(osp.join(self.bank_dir, FINGERPRINT)):
+            if damaged_fingerprint or not osp.isfile(
+                    osp.join(self.bank_dir, FINGERPRINT)):
                 atomic_write_json(
                     osp.join(self.bank_dir, FINGERPRINT), expected)
         barrier()
@@ -287,8 +327,8 @@ class BankBuilder:
                 break
             mine = requests[self.rank::self.world_size]
             todo = [
-                r for r in mine if verify_shard(
-                    self.bank_dir, shard_name(r['label'], r['shard'])) is None
+                r for r in mine if self._reusable(
+                    shard_name(r['label'], r['shard'])) is None
             ]
             self.logger.info(
                 f'synthesis round {round_number}: {len(requests)} shard(s), '

@@ -33,6 +33,11 @@ class BankMismatchError(ValueError):
     """A bank was built for another configuration."""
 
 
+class BankDamagedError(ValueError):
+    """A bank file that cannot be read (truncated, not JSON, wrong shape):
+    the builder repairs the bank, trusting none of its shard records."""
+
+
 def shard_name(label: int, shard: int) -> str:
     return f'c{label:04d}_s{shard:05d}'
 
@@ -58,8 +63,16 @@ def check_fingerprint(bank_dir: str, expected: dict) -> None:
     path = osp.join(bank_dir, FINGERPRINT)
     if not osp.isfile(path):
         return
-    with open(path) as f:
-        found = json.load(f)
+    try:
+        with open(path) as f:
+            found = json.load(f)
+    except (OSError, ValueError) as error:
+        raise BankDamagedError(
+            f'{path} cannot be read ({error}); the bank is repaired, its '
+            'shards regenerated.') from error
+    if not isinstance(found, dict):
+        raise BankDamagedError(f'{path} is not a fingerprint (a JSON '
+                               'object); the bank is repaired.')
     if found != json.loads(canonical_json(expected)):
         keys = fingerprint_difference(found, expected)
         raise BankMismatchError(

@@ -7,8 +7,31 @@ from typing import Dict, Optional, Sequence, Tuple
 import numpy as np
 
 from diffult_plugin.utils.atomic_io import sha256_file
-from .format import (INDEX, MANIFEST, SHARDS, BankMismatchError,
-                     check_fingerprint, fingerprint_digest, shard_name)
+from .format import (INDEX, MANIFEST, SHARDS, BankDamagedError,
+                     BankMismatchError, check_fingerprint, fingerprint_digest,
+                     shard_name)
+
+#: What a manifest must hold, with the type of each.
+MANIFEST_FIELDS = dict(fingerprint_sha256=str, files=dict,
+                       slots_per_class=list, classes=list)
+
+
+def read_manifest(path: str) -> dict:
+    """A bank manifest; :class:`BankDamagedError` if it is not readable
+    JSON of the manifest's shape (the builder then repairs the bank)."""
+    try:
+        with open(path) as f:
+            manifest = json.load(f)
+    except (OSError, ValueError) as error:
+        raise BankDamagedError(f'{path} cannot be read ({error}).') from error
+    wrong = [key for key, kind in MANIFEST_FIELDS.items()
+             if not isinstance(manifest, dict)
+             or not isinstance(manifest.get(key), kind)]
+    if wrong:
+        raise BankDamagedError(
+            f'{path} is not a bank manifest (missing or malformed: '
+            f'{", ".join(wrong)}).')
+    return manifest
 
 
 class SyntheticBank:
@@ -37,8 +60,7 @@ class SyntheticBank:
                 f'{bank_dir} holds no complete synthetic bank (no '
                 f'{MANIFEST}); DiffuLTSynthesisHook or tools/synthesize.py '
                 'builds it.')
-        with open(manifest_path) as f:
-            self.manifest = json.load(f)
+        self.manifest = read_manifest(manifest_path)
         if expected_fingerprint is not None:
             check_fingerprint(bank_dir, expected_fingerprint)
             if self.manifest['fingerprint_sha256'] != fingerprint_digest(

@@ -135,6 +135,49 @@ def test_bank_is_byte_identical_after_resume_and_repairs_corruption(tmp_path):
     assert _bytes_of(resumed) == _bytes_of(reference)
 
 
+def test_repair_regenerates_a_record_the_manifest_does_not_vouch_for(
+        tmp_path):
+    reference = str(tmp_path / 'reference')
+    _builder(reference).build()
+    bank_dir = str(tmp_path / 'altered')
+    _builder(bank_dir).build()
+    # Flip the keep flags of a shard record: it still matches its images,
+    # but not the manifest, which then fails its check.
+    path = osp.join(bank_dir, 'shards', 'c0002_s00000.json')
+    with open(path) as f:
+        record = json.load(f)
+    record['keep'] = [not k for k in record['keep']]
+    with open(path, 'w') as f:
+        json.dump(record, f)
+    with pytest.raises(ValueError, match='corrupt'):
+        SyntheticBank(bank_dir)
+    source = NoiseSource()
+    _builder(bank_dir, source=source).build()
+    # Only the altered shard was made again, and the bank is the
+    # uninterrupted one.
+    assert source.calls == [(2, 4)]
+    assert _bytes_of(bank_dir) == _bytes_of(reference)
+
+
+@pytest.mark.parametrize('damage', [
+    ('manifest.json', '{"files": 3}'),  # valid JSON, wrong shape
+    ('manifest.json', '{"format": 1, "fil'),  # truncated
+    ('fingerprint.json', '{"format": 1, "da'),  # truncated
+])
+def test_unreadable_bank_files_are_repaired_not_fatal(tmp_path, damage):
+    reference = str(tmp_path / 'reference')
+    _builder(reference).build()
+    bank_dir = str(tmp_path / 'damaged')
+    _builder(bank_dir).build()
+    name, text = damage
+    with open(osp.join(bank_dir, name), 'w') as f:
+        f.write(text)
+    with pytest.raises(ValueError, match='cannot be read|not a bank'):
+        SyntheticBank(bank_dir, _builder(bank_dir).fingerprint())
+    _builder(bank_dir).build()
+    assert _bytes_of(bank_dir) == _bytes_of(reference)
+
+
 def test_complete_bank_is_reused_without_generating(tmp_path):
     _builder(str(tmp_path)).build()
     source = NoiseSource()
