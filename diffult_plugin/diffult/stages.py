@@ -1,11 +1,14 @@
 """Run a training stage (phi0, generator) once: skip when done, resume when
 interrupted."""
+import glob
 import json
 import os
 import os.path as osp
+import signal
 import subprocess
 import sys
 import time
+import zipfile
 from typing import Optional
 
 from mmengine.dist import get_dist_info
@@ -18,6 +21,67 @@ FAILED = 'stage_failed.json'
 #: Written when a stage starts: marks its folder as a stage of a DiffuLT
 #: run (the leaderboard does not list stages as runs of their own).
 MARKER = 'stage.json'
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Ask Linux to SIGTERM this process when its parent dies, so a killed
+    pipeline never leaves its stage training as an orphan."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL('libc.so.6', use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass  # not Linux: no such guarantee
+
+
+def child_process_kwargs() -> dict:
+    """``subprocess`` arguments that tie a child's life to this process."""
+    return dict(preexec_fn=_die_with_parent) if sys.platform.startswith(
+        'linux') else {}
+
+
+def readable_checkpoint(path: str) -> bool:
+    """Whether ``path`` is a complete torch checkpoint (a non-empty zip
+    archive whose central directory, written last, is there): what a kill
+    or a full disk during saving leaves is not."""
+    try:
+        return osp.getsize(path) > 0 and zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def resume_checkpoint(work_dir: str) -> Optional[str]:
+    """The checkpoint a stage resumes from, or None to start over.
+
+    ``last_checkpoint`` names it; when that is empty, dangling or names a
+    truncated file, the newest readable ``*.pth`` of the folder is taken
+    and ``last_checkpoint`` rewritten to it (mmengine resumes from what it
+    names); with none, ``last_checkpoint`` is removed."""
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    if not osp.isfile(pointer):
+        return None
+    with open(pointer) as f:
+        named = f.read().strip()
+    if named and readable_checkpoint(named):
+        return named
+    candidates = sorted(glob.glob(osp.join(work_dir, '*.pth')),
+                        key=osp.getmtime, reverse=True)
+    fallback = next((p for p in candidates if readable_checkpoint(p)), None)
+    logger = MMLogger.get_current_instance()
+    if fallback is None:
+        logger.warning(f'{pointer} names {named!r}, which is not a readable '
+                       'checkpoint, and no other is: training from the '
+                       'start.')
+        os.remove(pointer)
+        return None
+    logger.warning(f'{pointer} names {named!r}, which is not a readable '
+                   f'checkpoint: resuming from {fallback}.')
+    tmp = f'{pointer}.tmp-{os.getpid()}'
+    with open(tmp, 'w') as f:
+        f.write(fallback)
+    os.replace(tmp, pointer)
+    return fallback
 
 
 def _finished(work_dir: str) -> Optional[str]:
@@ -75,7 +139,7 @@ def run_training_stage(name: str,
     failed = osp.join(work_dir, FAILED)
     if osp.isfile(failed):
         os.remove(failed)
-    resume = osp.isfile(osp.join(work_dir, 'last_checkpoint'))
+    resume = resume_checkpoint(work_dir) is not None
     command = [
         sys.executable, '-m', 'diffult_plugin.diffult.train_stage',
         config, '--work-dir', work_dir, '--cfg-options-json',
@@ -93,13 +157,17 @@ def run_training_stage(name: str,
     for key in ('RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'MASTER_ADDR',
                 'MASTER_PORT', 'LOCAL_WORLD_SIZE'):
         env.pop(key, None)
-    result = subprocess.run(command, env=env)
+    result = subprocess.run(command, env=env, **child_process_kwargs())
     if result.returncode != 0:
         atomic_write_json(failed, dict(returncode=result.returncode))
+        checkpoint = resume_checkpoint(work_dir)
+        hint = (f'Running the same command again resumes it from '
+                f'{checkpoint}.' if checkpoint else
+                'It wrote no checkpoint: fix the error in its log; the same '
+                'command then trains it from the start.')
         raise RuntimeError(
             f'stage {name} ({config}) failed with exit code '
-            f'{result.returncode}; its log is in {work_dir}. Running the '
-            'same command again resumes it.')
+            f'{result.returncode}; its log is in {work_dir}. {hint}')
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
     atomic_write_json(

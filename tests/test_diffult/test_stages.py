@@ -1,0 +1,107 @@
+"""The stage runner: resume from what is readable, children that die with
+their parent, and failure messages that only promise what helps."""
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from diffult_plugin.diffult.stages import (readable_checkpoint,
+                                           resume_checkpoint,
+                                           run_training_stage)
+
+ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+
+
+def _save(path):
+    torch.save(dict(state_dict=dict(w=torch.ones(3))), path)
+    return path
+
+
+def test_a_truncated_or_empty_checkpoint_is_not_readable(tmp_path):
+    good = _save(str(tmp_path / 'epoch_1.pth'))
+    assert readable_checkpoint(good)
+    with open(good, 'rb') as f:
+        data = f.read()
+    truncated = str(tmp_path / 'epoch_2.pth')
+    with open(truncated, 'wb') as f:
+        f.write(data[:len(data) // 2])
+    empty = str(tmp_path / 'epoch_3.pth')
+    open(empty, 'wb').close()
+    assert not readable_checkpoint(truncated)
+    assert not readable_checkpoint(empty)
+    assert not readable_checkpoint(str(tmp_path / 'missing.pth'))
+
+
+@pytest.mark.parametrize('named', ['', 'epoch_2.pth', 'gone.pth'])
+def test_resume_falls_back_to_the_newest_readable_checkpoint(tmp_path, named):
+    older = _save(str(tmp_path / 'epoch_1.pth'))
+    broken = tmp_path / 'epoch_2.pth'
+    broken.write_bytes(b'')  # what a kill during saving leaves
+    pointer = tmp_path / 'last_checkpoint'
+    pointer.write_text(str(tmp_path / named) if named else '')
+    assert resume_checkpoint(str(tmp_path)) == older
+    # mmengine resumes from what last_checkpoint names: it was rewritten.
+    assert pointer.read_text() == older
+
+
+def test_resume_starts_over_when_nothing_is_readable(tmp_path):
+    (tmp_path / 'epoch_1.pth').write_bytes(b'\x00' * 10)
+    pointer = tmp_path / 'last_checkpoint'
+    pointer.write_text(str(tmp_path / 'epoch_1.pth'))
+    assert resume_checkpoint(str(tmp_path)) is None
+    assert not pointer.exists()
+    assert resume_checkpoint(str(tmp_path)) is None  # no pointer at all
+
+
+def test_a_good_pointer_is_kept(tmp_path):
+    good = _save(str(tmp_path / 'epoch_3.pth'))
+    (tmp_path / 'last_checkpoint').write_text(good)
+    assert resume_checkpoint(str(tmp_path)) == good
+
+
+def _alive(pid):
+    try:
+        with open(f'/proc/{pid}/stat') as f:
+            return f.read().split(')')[-1].split()[0] != 'Z'
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not sys.platform.startswith('linux'),
+                    reason='the parent-death signal is Linux only')
+def test_a_stage_child_dies_with_its_killed_parent():
+    parent = subprocess.Popen(
+        [sys.executable, '-c',
+         'import subprocess, sys, time\n'
+         'from diffult_plugin.diffult.stages import child_process_kwargs\n'
+         'child = subprocess.Popen([sys.executable, "-c", '
+         '"import time; time.sleep(120)"], **child_process_kwargs())\n'
+         'print(child.pid, flush=True)\n'
+         'time.sleep(120)\n'],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    assert _alive(child)
+    parent.kill()  # SIGKILL: no handler of the parent runs
+    parent.wait()
+    deadline = time.time() + 10
+    while _alive(child) and time.time() < deadline:
+        time.sleep(0.1)
+    assert not _alive(child)
+
+
+def test_a_stage_that_wrote_no_checkpoint_does_not_promise_a_resume(
+        tmp_path):
+    config = tmp_path / 'broken.py'
+    config.write_text("model = dict(type='NoSuchModel')\n")
+    with pytest.raises(RuntimeError) as error:
+        run_training_stage('phi0', str(config), str(tmp_path / 'phi0'))
+    message = str(error.value)
+    assert 'wrote no checkpoint' in message
+    assert 'resumes' not in message
+    assert osp.isfile(tmp_path / 'phi0' / 'stage_failed.json')
+    # The folder is marked as a stage (not a run of the leaderboard).
+    assert osp.isfile(tmp_path / 'phi0' / 'stage.json')
