@@ -114,6 +114,51 @@ def merge_args(cfg, args):
     return cfg
 
 
+#: Settings that may differ between a run and its resumption.
+RESUME_IGNORES = ('work_dir', 'resume', 'load_from', 'launcher')
+
+
+def _comparable(cfg) -> dict:
+    return {k: v for k, v in cfg.to_dict().items() if k not in RESUME_IGNORES}
+
+
+def same_command_resumes(cfg, config_path: str) -> None:
+    """Running the same command again continues a stopped run.
+
+    Without ``--resume``: when the work dir holds a checkpoint of a run of
+    this very config (the config mmengine dumped there), resume from it (an
+    unreadable last checkpoint falls back to the newest readable one);
+    when the checkpoints are another config's, refuse rather than overwrite
+    them.
+    """
+    if cfg.get('resume') or cfg.get('load_from'):
+        return
+    from diffult_plugin.diffult.stages import resume_checkpoint
+    work_dir = cfg.work_dir
+    if not osp.isfile(osp.join(work_dir, 'last_checkpoint')):
+        return
+    dumped = osp.join(work_dir, osp.basename(config_path))
+    same = False
+    if osp.isfile(dumped):
+        try:
+            same = _comparable(Config.fromfile(dumped)) == _comparable(cfg)
+        except Exception:  # an unreadable dump is not the same config
+            same = False
+    if not same:
+        raise SystemExit(
+            f'{work_dir} holds checkpoints of a run of another config (or '
+            f'without its config dump {dumped}); nothing is overwritten. '
+            'Continue that run with --resume, or give a new --work-dir.')
+    checkpoint = resume_checkpoint(work_dir)
+    if checkpoint is None:
+        return  # nothing readable: start over
+    print(f'{work_dir} holds a stopped run of this config: resuming from '
+          f'{checkpoint} (the same command continues a run; give another '
+          '--work-dir to start a new one).', flush=True)
+    cfg.resume = True
+    cfg.load_from = None
+
+
 def run_seeds(args, argv):
     """Re-run this script once per seed, each in its own process (mmengine
     keeps global state per run) and its own work dir."""
@@ -156,6 +201,7 @@ def main(argv=None):
     cfg = merge_args(Config.fromfile(args.config), args)
     # num_classes='auto' from the training set; a mismatch stops here.
     resolve_num_classes(cfg)
+    same_command_resumes(cfg, args.config)
     runner = Runner.from_cfg(cfg)
     runner.train()
 

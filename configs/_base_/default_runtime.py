@@ -13,6 +13,8 @@ default_hooks = dict(
     visualization=dict(type='VisualizationHook', enable=False),
     # Tells diffult_plugin's pluggy plugins that the run finished.
     plugin_events=dict(type='PluginEventsHook'),
+    # A resumed run continues the random draws of the one it resumes.
+    random_state=dict(type='RandomStateHook'),
 )
 
 env_cfg = dict(
