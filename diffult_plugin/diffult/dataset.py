@@ -7,7 +7,29 @@ from mmcv.transforms import Compose, LoadImageFromFile
 from mmpretrain.registry import DATASETS
 
 from diffult_plugin.datasets.long_tail_dataset import labels_of
-from .bank import SyntheticBank
+from .bank import BankMismatchError, SyntheticBank
+
+
+def check_synthetic_weight(omega) -> None:
+    """omega must be a finite number >= 0; above 1 (synthetic samples
+    weigh more than real ones, which DiffuLT never does) is allowed with a
+    warning."""
+    import math
+    if isinstance(omega, bool) or not isinstance(omega, (int, float,
+                                                         np.number)):
+        raise ValueError('DiffuLTDataset.synthetic_weight (omega) must be a '
+                         f'number in [0, 1], got {omega!r}.')
+    if not math.isfinite(float(omega)) or omega < 0:
+        raise ValueError('DiffuLTDataset.synthetic_weight (omega) must be a '
+                         f'finite number >= 0 (DiffuLT uses 0.3), got '
+                         f'{omega!r}.')
+    if omega > 1:
+        from mmengine.logging import print_log
+        import logging
+        print_log(
+            f'DiffuLTDataset: synthetic_weight (omega) = {omega:g} weighs '
+            'each synthetic sample more than a real one; DiffuLT uses '
+            'omega < 1 (0.3).', logger='current', level=logging.WARNING)
 
 
 def plan_slots(real_counts: Sequence[int],
@@ -112,9 +134,7 @@ class DiffuLTDataset:
                  bank_dir: Optional[str] = None):
         self.dataset = DATASETS.build(dataset) if isinstance(dataset,
                                                              dict) else dataset
-        if not 0 <= synthetic_weight:
-            raise ValueError('DiffuLTDataset.synthetic_weight (omega) must be '
-                             f'>= 0, got {synthetic_weight}.')
+        check_synthetic_weight(synthetic_weight)
         self.synthetic_weight = float(synthetic_weight)
         self.target = target
         meta = dict(self.dataset.metainfo)
@@ -172,7 +192,41 @@ class DiffuLTDataset:
     def attach_bank(self, bank: SyntheticBank) -> None:
         """Serve the slots from a complete bank planned for this dataset."""
         bank.check_slots(self.slots_per_class)
+        built_for = (bank.manifest.get('fingerprint') or {}).get('dataset')
+        samples = bank.manifest.get('dataset_samples_sha256')
+        if (built_for and built_for != self.fingerprint()) or (
+                samples and samples != self.samples_digest()):
+            raise BankMismatchError(
+                f'The bank in {bank.bank_dir} was built for another real '
+                'training set (other images or labels: another subset, '
+                'seed or imbalance); delete it to rebuild, or give the bank '
+                'of this dataset.')
         self.bank = bank
+
+    def fingerprint(self) -> dict:
+        """What identifies the real training set (kept in a bank's
+        fingerprint): its type, size, classes and the hash of its labels."""
+        import hashlib
+        labels = self.real_labels.astype('int64').tobytes()
+        return dict(
+            type=type(self.dataset).__name__,
+            num_real=int(self.num_real),
+            classes=len(self.metainfo['classes']),
+            labels_sha256=hashlib.sha256(labels).hexdigest())
+
+    def samples_digest(self) -> str:
+        """sha256 of which real samples the proxy holds (each one's file,
+        or its image where it has no file), in order: two subsets with the
+        same labels differ here."""
+        import hashlib
+        digest = hashlib.sha256()
+        for i in range(self.num_real):
+            info = self.dataset.get_data_info(i)
+            if info.get('img_path'):
+                digest.update(str(info['img_path']).encode() + b'\0')
+            else:
+                digest.update(np.ascontiguousarray(info['img']).tobytes())
+        return digest.hexdigest()
 
     @property
     def metainfo(self) -> dict:

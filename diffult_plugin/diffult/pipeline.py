@@ -9,7 +9,6 @@ other: the training stages (:mod:`.stages`), a source of candidates
 thin adapter that calls it before a classifier trains on the proxy.
 """
 import copy
-import hashlib
 import inspect
 import os
 import os.path as osp
@@ -29,10 +28,28 @@ from .reports import write_reports
 from .sources import (DiffusionSource, OracleSource, RealCopySource,
                       load_generator)
 from .stage_data import STAGE_DATA, generator_options, phi0_options
-from .stages import run_training_stage
+from .stages import readable_checkpoint, run_training_stage
 
 #: What can fill the synthetic slots (``DiffuLTPipeline.source``).
 SOURCES = ('generator', 'oracle', 'real-copies')
+
+
+def checkpoint_classes(path: str, prefix: str):
+    """The class count of a classifier ('head.': rows of its last head
+    weight) or a generator ('class_embedding.': rows minus the null
+    class) checkpoint; None when it cannot tell."""
+    import torch
+    state = torch.load(path, map_location='cpu', weights_only=True,
+                       mmap=True)
+    state = state.get('state_dict', state)
+    weights = [v for k, v in state.items()
+               if k.startswith(prefix) and k.endswith('weight')
+               and getattr(v, 'ndim', 0) == 2]
+    if not weights:
+        return None
+    if prefix == 'class_embedding.':
+        return int(weights[0].shape[0]) - 1
+    return int(weights[-1].shape[0])
 
 
 class _Progress:
@@ -368,14 +385,53 @@ class DiffuLTPipeline:
             sample_filter.real_dataset = dataset.dataset
         return sample_filter
 
+    # ------------------------------------------------------------ checks
+    def validate(self, dataset: DiffuLTDataset) -> None:
+        """Every setting that would otherwise fail after hours of stages,
+        checked in seconds before any stage trains; each error names the
+        setting and the fix."""
+        num_classes = len(dataset.metainfo['classes'])
+        if sum(dataset.slots_per_class) == 0:
+            raise ValueError(
+                f'DiffuLTDataset.target={dataset.target!r} leaves no '
+                f'synthetic slot (the largest class has '
+                f'{max(dataset.real_counts)} images): nothing to '
+                "synthesise. Raise the target ('max' balances every class "
+                'to the largest) or train without DiffuLT.')
+        for key in ('phi0_config', 'generator_config'):
+            path = getattr(self, key)
+            if path and not osp.isfile(path):
+                raise FileNotFoundError(
+                    f'DiffuLTSynthesisHook.{key}: {path} does not exist.')
+        if self.filter_cfg is not None and \
+                TRANSFORMS.get(self.filter_cfg.get('type')) is None:
+            raise ValueError(
+                f'DiffuLTSynthesisHook.filter: type '
+                f'{self.filter_cfg.get("type")!r} is not registered; use '
+                "'DiffuLTFilter', 'Phi0ConfidenceFilter' or "
+                "'OptimalTransportFilter' (or import the plugin that "
+                'registers yours), or filter=None to keep every candidate.')
+        for key, prefix in (('phi0_checkpoint', 'head.'),
+                            ('generator_checkpoint', 'class_embedding.')):
+            path = getattr(self, key)
+            if not path:
+                continue
+            if not readable_checkpoint(path):
+                raise FileNotFoundError(
+                    f'DiffuLTSynthesisHook.{key}: {path} is missing or not '
+                    'a complete checkpoint; give a trained one, or leave '
+                    f'{key} unset to train the stage.')
+            found = checkpoint_classes(path, prefix)
+            if found is not None and found != num_classes:
+                raise ValueError(
+                    f'DiffuLTSynthesisHook.{key}: {path} was trained for '
+                    f'{found} classes, the training set has {num_classes}; '
+                    'give the one trained on this dataset, or leave it unset '
+                    'to train the stage.')
+
     @staticmethod
     def dataset_fingerprint(dataset: DiffuLTDataset) -> dict:
-        labels = dataset.real_labels.astype('int64').tobytes()
-        return dict(
-            type=type(dataset.dataset).__name__,
-            num_real=int(dataset.num_real),
-            classes=len(dataset.metainfo['classes']),
-            labels_sha256=hashlib.sha256(labels).hexdigest())
+        return dataset.fingerprint()
 
     def prepare(self, work_dir: str, dataset: DiffuLTDataset):
         """Run every stage that is not done; returns the complete bank."""
@@ -386,6 +442,7 @@ class DiffuLTPipeline:
         stages_dir = self.stages_dir or work_dir
         bank_dir = self.bank_dir or osp.join(stages_dir, 'bank')
         slots = dataset.slots_per_class
+        self.validate(dataset)
         logger.info(f'DiffuLT proxy: {dataset.num_real} real + {sum(slots)} '
                     f'synthetic slots (target {dataset.target!r})')
         phi0_checkpoint = self._phi0(stages_dir,
@@ -404,6 +461,7 @@ class DiffuLTPipeline:
             shard_size=self.shard_size,
             max_tries=self.max_tries,
             dataset_fingerprint=self.dataset_fingerprint(dataset),
+            dataset_samples=dataset.samples_digest(),
             class_names=dataset.metainfo['classes'],
             on_shard=progress,
             reuse_from=self.reuse_candidates_from)

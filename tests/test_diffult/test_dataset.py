@@ -155,3 +155,51 @@ def test_n_t_above_the_largest_class_warns_with_the_slot_total(monkeypatch):
     # N_t = 1000 for classes of 50 and 10: 950 + 990 = 1940 slots.
     assert plan_slots([50, 10], 1000) == [950, 990]
     assert len(said) == 1 and '1940 synthetic slots' in said[0]
+
+
+@pytest.mark.parametrize('omega', [float('inf'), float('nan'), '0.3', None])
+def test_omega_must_be_a_finite_number(tmp_path, omega):
+    root = make_image_folder(str(tmp_path / 'jpg'))
+    with pytest.raises(ValueError, match='synthetic_weight'):
+        DiffuLTDataset(
+            dataset=dict(type='CustomDataset', data_root=root,
+                         pipeline=[dict(type='PackInputs')]),
+            synthetic_weight=omega)
+
+
+def test_omega_above_one_warns(tmp_path, monkeypatch):
+    import mmengine.logging
+    messages = []
+    monkeypatch.setattr(mmengine.logging, 'print_log',
+                        lambda msg, **kw: messages.append(msg))
+    root = make_image_folder(str(tmp_path / 'jpg'))
+    DiffuLTDataset(dataset=dict(type='CustomDataset', data_root=root,
+                                pipeline=[dict(type='PackInputs')]),
+                   synthetic_weight=2.0)
+    assert any('omega) = 2 weighs' in m for m in messages)
+
+
+def test_bank_of_another_real_subset_is_refused(tmp_path):
+    # Same classes and slot plan, another real subset (seed of the LT
+    # subsampling): the slot counts agree, the fingerprint does not.
+    root = make_cifar(str(tmp_path / 'cifar'), 10, 20, 2)
+
+    def proxy(seed):
+        return DiffuLTDataset(
+            dataset=dict(type='CIFAR10LT', data_root=root, split='train',
+                         n_max=20, imbalance_factor=10, verify_md5=False,
+                         seed=seed, pipeline=[dict(type='PackInputs')]),
+            target=15)
+
+    ours, theirs = proxy(0), proxy(1)
+    assert ours.slots_per_class == theirs.slots_per_class
+    # The same labels in the same order: only the samples tell them apart.
+    assert ours.fingerprint() == theirs.fingerprint()
+    assert ours.samples_digest() != theirs.samples_digest()
+    bank_dir = str(tmp_path / 'bank')
+    BankBuilder(bank_dir, theirs.slots_per_class, ClassColourSource(), None,
+                dataset_fingerprint=theirs.fingerprint(),
+                dataset_samples=theirs.samples_digest()).build()
+    with pytest.raises(BankMismatchError, match='another real training set'):
+        ours.attach_bank(SyntheticBank(bank_dir))
+    theirs.attach_bank(SyntheticBank(bank_dir))  # its own bank fits

@@ -64,6 +64,10 @@ class BankBuilder:
         max_tries (float): A class stops after ``max_tries * slots``
             candidates. Defaults to 4.
         dataset_fingerprint (dict): What identifies the real dataset.
+        dataset_samples (str, optional): A digest of the real samples
+            themselves (:meth:`DiffuLTDataset.samples_digest`), kept in the
+            manifest (not the fingerprint, so banks made before it stay
+            valid): a proxy refuses a bank of another real subset.
         class_names (Sequence[str], optional): For messages.
         on_shard (callable, optional): Called with the number of candidates
             of each shard this rank made, sampled or copied (progress).
@@ -84,6 +88,7 @@ class BankBuilder:
                  shard_size: int = 256,
                  max_tries: float = 4.0,
                  dataset_fingerprint: Optional[dict] = None,
+                 dataset_samples: Optional[str] = None,
                  class_names: Optional[Sequence[str]] = None,
                  on_shard: Optional[Callable[[int], None]] = None,
                  reuse_from: Sequence[str] = ()):
@@ -100,6 +105,7 @@ class BankBuilder:
         self.shard_size = shard_size
         self.max_tries = float(max_tries)
         self.dataset_fingerprint = dataset_fingerprint or {}
+        self.dataset_samples = dataset_samples
         self.class_names = list(class_names) if class_names else [
             str(c) for c in range(len(self.slots))
         ]
@@ -430,4 +436,6 @@ class BankBuilder:
                  fingerprint_sha256=fingerprint_digest(expected),
                  slots_per_class=self.slots,
                  files=files,
-                 classes=stats))
+                 classes=stats,
+                 **({'dataset_samples_sha256': self.dataset_samples}
+                    if self.dataset_samples else {})))
