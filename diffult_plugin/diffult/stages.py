@@ -15,6 +15,7 @@ from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 
 from diffult_plugin.utils.atomic_io import atomic_write_json, sha256_file
+from diffult_plugin.utils.folder_lock import folder_lock
 
 DONE = 'stage_done.json'
 FAILED = 'stage_failed.json'
@@ -133,7 +134,16 @@ def run_training_stage(name: str,
                                    f'{work_dir}.')
             time.sleep(poll_seconds)
 
-    os.makedirs(work_dir, exist_ok=True)
+    with folder_lock(work_dir, f'{name} stage folder'):
+        # Finished by a run that held the lock before this one got it?
+        checkpoint = _finished(work_dir)
+        if checkpoint:
+            logger.info(f'stage {name}: done meanwhile ({checkpoint})')
+            return checkpoint
+        return _train_stage(name, config, work_dir, cfg_options, logger)
+
+
+def _train_stage(name, config, work_dir, cfg_options, logger) -> str:
     atomic_write_json(osp.join(work_dir, MARKER),
                       dict(stage=name, config=config))
     failed = osp.join(work_dir, FAILED)

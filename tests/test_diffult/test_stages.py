@@ -105,3 +105,56 @@ def test_a_stage_that_wrote_no_checkpoint_does_not_promise_a_resume(
     assert osp.isfile(tmp_path / 'phi0' / 'stage_failed.json')
     # The folder is marked as a stage (not a run of the leaderboard).
     assert osp.isfile(tmp_path / 'phi0' / 'stage.json')
+
+
+def _hold_lock(folder):
+    """A live process that holds the lock of ``folder``."""
+    holder = subprocess.Popen(
+        [sys.executable, '-c',
+         'import sys, time\n'
+         'from diffult_plugin.utils.folder_lock import folder_lock\n'
+         'with folder_lock(sys.argv[1]):\n'
+         '    print("locked", flush=True)\n'
+         '    time.sleep(60)\n', folder],
+        cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == 'locked'
+    return holder
+
+
+def test_a_second_writer_of_a_stage_folder_is_refused(tmp_path):
+    from diffult_plugin.utils.folder_lock import FolderBusyError
+    folder = str(tmp_path / 'phi0')
+    holder = _hold_lock(folder)
+    try:
+        with pytest.raises(FolderBusyError, match='another run is writing'):
+            run_training_stage('phi0', str(tmp_path / 'any.py'), folder)
+        # Nothing of the holder's folder was touched.
+        assert os.listdir(folder) == ['.lock']
+    finally:
+        holder.kill()
+        holder.wait()
+    # Its death released the lock: the next run gets it (and fails on its
+    # missing config, not on the lock).
+    with pytest.raises(RuntimeError, match='wrote no checkpoint'):
+        run_training_stage('phi0', str(tmp_path / 'any.py'), folder)
+
+
+def test_a_second_writer_of_a_bank_is_refused(tmp_path):
+    from diffult_plugin.utils.folder_lock import FolderBusyError
+    from tests.test_diffult.test_bank.test_builder import _builder
+    bank_dir = str(tmp_path / 'bank')
+    holder = _hold_lock(bank_dir)
+    try:
+        with pytest.raises(FolderBusyError, match='synthetic bank'):
+            _builder(bank_dir).build()
+    finally:
+        holder.kill()
+        holder.wait()
+    bank = _builder(bank_dir).build()
+    # A complete bank is read without the lock, even while one is held.
+    holder = _hold_lock(bank_dir)
+    try:
+        assert len(_builder(bank_dir).build()) == len(bank)
+    finally:
+        holder.kill()
+        holder.wait()

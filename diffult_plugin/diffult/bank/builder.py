@@ -21,6 +21,7 @@ the shards it shares with an existing bank instead of sampling them again
 the second bank costs only the candidates the first one never needed
 (:class:`DonorBanks`).
 """
+import contextlib
 import io
 import math
 import os
@@ -35,6 +36,7 @@ from diffult_plugin.utils.atomic_io import (atomic_write_bytes,
                                             atomic_write_json, npy_bytes,
                                             remove_stale_temporaries,
                                             sha256_bytes, sha256_file)
+from diffult_plugin.utils.folder_lock import folder_lock
 from ..sources import shard_seed
 from .donors import DonorBanks
 from .format import (BANK_FORMAT, FINGERPRINT, INDEX, MANIFEST, SHARDS,
@@ -304,6 +306,15 @@ class BankBuilder:
             except ValueError as error:
                 self.logger.warning(f'{error} Repairing the bank.')
                 self.trusted = self._repair_trust(manifest_path)
+        # One run writes a bank at a time (rank 0 holds the lock for its
+        # group; the ranks of a group split the shards between them).
+        lock = folder_lock(self.bank_dir, 'synthetic bank') \
+            if self.rank == 0 else contextlib.nullcontext()
+        with lock:
+            return self._fill(expected, manifest_path, damaged_fingerprint)
+
+    def _fill(self, expected: dict, manifest_path: str,
+              damaged_fingerprint: bool) -> SyntheticBank:
         barrier()
         if self.rank == 0 and self.trusted is not None and osp.isfile(
                 manifest_path):
