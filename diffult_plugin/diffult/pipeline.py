@@ -470,11 +470,15 @@ class DiffuLTPipeline:
         finally:
             progress.close()
         if rank == 0:
-            if sample_filter is not None and getattr(sample_filter, 'stats',
-                                                     None) is not None:
-                save_statistics(
-                    osp.join(bank_dir, 'filter_statistics.npz'),
-                    sample_filter.stats)
+            statistics = osp.join(bank_dir, 'filter_statistics.npz')
+            if sample_filter is not None and hasattr(
+                    sample_filter, '_statistics') and (
+                        sample_filter.stats is not None
+                        or not osp.isfile(statistics)):
+                # Also when a kill fell between the last shard and the
+                # manifest: the rerun finds the bank complete, judges
+                # nothing, and computes the statistics here.
+                save_statistics(statistics, sample_filter._statistics())
             stats = write_reports(
                 osp.join(work_dir, 'synthesis'), bank_dir, bank.manifest,
                 dataset.real_counts, self.grid_per_class)

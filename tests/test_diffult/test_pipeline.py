@@ -102,6 +102,23 @@ def test_rerun_skips_stages_and_resumes_training(pipeline):
     assert osp.isfile(osp.join(work_dir, 'epoch_3.pth'))
 
 
+def test_filter_statistics_lost_before_the_manifest_are_rewritten(
+        pipeline, tmp_path):
+    # A kill between the last shard and the manifest left the bank without
+    # its statistics; the rerun finds the bank complete and writes them.
+    config, work_dir, _, base = pipeline
+    statistics = osp.join(work_dir, 'bank', 'filter_statistics.npz')
+    with open(statistics, 'rb') as f:
+        original = f.read()
+    os.remove(statistics)
+    log = _run(_synthesize_cmd(config, work_dir, osp.join(work_dir, 'bank'),
+                               str(tmp_path / 'out'))[:-4],
+               str(base / 'cifar'))
+    assert 'complete and verified, reused' in log
+    with open(statistics, 'rb') as f:
+        assert f.read() == original
+
+
 def test_killed_synthesis_continues_to_the_same_bank(pipeline, tmp_path,
                                                      monkeypatch):
     for key, value in THREADS.items():
