@@ -11,6 +11,8 @@ import diffult_plugin  # noqa: E402,F401  (registers components, safe loading)
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.runner import Runner  # noqa: E402
 
+from diffult_plugin.utils.safe_loading import check_checkpoint  # noqa: E402
+
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description='Test a classifier')
@@ -49,6 +51,7 @@ def main(argv=None):
     elif cfg.get('work_dir') is None:
         cfg.work_dir = osp.join('./work_dirs',
                                 osp.splitext(osp.basename(args.config))[0])
+    check_checkpoint(args.checkpoint, 'tools/test.py checkpoint')
     cfg.load_from = args.checkpoint
     loader = cfg.get('test_dataloader') or {}
     if loader.get('num_workers', 0) == 0:

@@ -28,7 +28,8 @@ from .reports import write_reports
 from .sources import (DiffusionSource, OracleSource, RealCopySource,
                       load_generator)
 from .stage_data import STAGE_DATA, generator_options, phi0_options
-from .stages import readable_checkpoint, run_training_stage
+from diffult_plugin.utils.safe_loading import readable_checkpoint
+from .stages import run_training_stage
 
 #: What can fill the synthetic slots (``DiffuLTPipeline.source``).
 SOURCES = ('generator', 'oracle', 'real-copies')

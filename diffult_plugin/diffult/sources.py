@@ -171,6 +171,8 @@ def load_generator(config, checkpoint: str, device: str = 'cpu'):
     model_cfg = dict(cfg['model'])
     model_cfg['aid'] = None  # sampling needs no phi0
     model = MODELS.build(model_cfg)
+    from diffult_plugin.utils.safe_loading import check_checkpoint
+    check_checkpoint(checkpoint, 'generator checkpoint')
     state = torch.load(checkpoint, map_location='cpu', weights_only=True)
     state = state.get('state_dict', state)
     state = {

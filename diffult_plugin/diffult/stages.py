@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import time
-import zipfile
 from typing import Optional
 
 from mmengine.dist import get_dist_info
@@ -16,6 +15,7 @@ from mmengine.logging import MMLogger
 
 from diffult_plugin.utils.atomic_io import atomic_write_json, sha256_file
 from diffult_plugin.utils.folder_lock import folder_lock
+from diffult_plugin.utils.safe_loading import readable_checkpoint
 
 DONE = 'stage_done.json'
 FAILED = 'stage_failed.json'
@@ -40,16 +40,6 @@ def child_process_kwargs() -> dict:
     """``subprocess`` arguments that tie a child's life to this process."""
     return dict(preexec_fn=_die_with_parent) if sys.platform.startswith(
         'linux') else {}
-
-
-def readable_checkpoint(path: str) -> bool:
-    """Whether ``path`` is a complete torch checkpoint (a non-empty zip
-    archive whose central directory, written last, is there): what a kill
-    or a full disk during saving leaves is not."""
-    try:
-        return osp.getsize(path) > 0 and zipfile.is_zipfile(path)
-    except OSError:
-        return False
 
 
 def resume_checkpoint(work_dir: str) -> Optional[str]:

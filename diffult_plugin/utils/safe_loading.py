@@ -9,7 +9,9 @@ safe loading off, we allow exactly those classes, and ``getattr`` only in a
 form that can fetch nothing but those public methods.
 """
 import inspect
+import os.path as osp
 import pickle
+import zipfile
 
 import numpy as np
 import torch
@@ -59,3 +61,28 @@ def register_safe_globals() -> None:
     torch.serialization.add_safe_globals(
         [HistoryBuffer, (history_buffer_getattr, 'builtins.getattr')] +
         _numpy_globals())
+
+
+def readable_checkpoint(path: str) -> bool:
+    """Whether ``path`` is a complete torch checkpoint (a non-empty zip
+    archive whose central directory, written last, is there): what a kill
+    or a full disk during saving leaves is not."""
+    try:
+        return osp.getsize(path) > 0 and zipfile.is_zipfile(path)
+    except OSError:
+        return False
+
+
+def check_checkpoint(path: str, setting: str = 'checkpoint') -> str:
+    """``path`` if it is a complete checkpoint; otherwise an error naming
+    the file and the setting (torch alone says ``EOFError`` or
+    ``PytorchStreamReader failed`` with no file name)."""
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{setting}: {path} does not exist.')
+    if not readable_checkpoint(path):
+        raise ValueError(
+            f'{setting}: {path} is not a complete checkpoint (empty or '
+            'truncated: a run killed while saving, or a full disk); give '
+            'another one, or resume the run that wrote it (it falls back to '
+            'its newest readable checkpoint).')
+    return path

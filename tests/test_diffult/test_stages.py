@@ -9,9 +9,10 @@ import time
 import pytest
 import torch
 
-from diffult_plugin.diffult.stages import (readable_checkpoint,
-                                           resume_checkpoint,
+from diffult_plugin.diffult.stages import (resume_checkpoint,
                                            run_training_stage)
+from diffult_plugin.utils.safe_loading import (check_checkpoint,
+                                               readable_checkpoint)
 
 ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 
@@ -34,6 +35,13 @@ def test_a_truncated_or_empty_checkpoint_is_not_readable(tmp_path):
     assert not readable_checkpoint(truncated)
     assert not readable_checkpoint(empty)
     assert not readable_checkpoint(str(tmp_path / 'missing.pth'))
+    # Loading one names the file and the setting (torch says EOFError).
+    with pytest.raises(ValueError, match='phi0 checkpoint: .*epoch_3.pth is '
+                       'not a complete checkpoint'):
+        check_checkpoint(empty, 'phi0 checkpoint')
+    with pytest.raises(FileNotFoundError, match='missing.pth does not'):
+        check_checkpoint(str(tmp_path / 'missing.pth'))
+    assert check_checkpoint(good) == good
 
 
 @pytest.mark.parametrize('named', ['', 'epoch_2.pth', 'gone.pth'])

@@ -40,6 +40,8 @@ class Phi0FeatureExtractor(nn.Module):
             model_cfg.setdefault('data_preprocessor',
                                  dict(cfg['data_preprocessor']))
         self.classifier = MODELS.build(model_cfg)
+        from diffult_plugin.utils.safe_loading import check_checkpoint
+        check_checkpoint(checkpoint, 'phi0 checkpoint')
         load_checkpoint(
             self.classifier, checkpoint, map_location='cpu', strict=True,
             logger='silent')
