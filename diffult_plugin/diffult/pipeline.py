@@ -392,12 +392,15 @@ class DiffuLTPipeline:
         checked in seconds before any stage trains; each error names the
         setting and the fix."""
         num_classes = len(dataset.metainfo['classes'])
-        if sum(dataset.slots_per_class) == 0:
+        trains_stages = self.source == 'generator' or (
+            self.filter_cfg is not None and not self.phi0_checkpoint)
+        if sum(dataset.slots_per_class) == 0 and trains_stages:
             raise ValueError(
                 f'DiffuLTDataset.target={dataset.target!r} leaves no '
                 f'synthetic slot (the largest class has '
                 f'{max(dataset.real_counts)} images): nothing to '
-                "synthesise. Raise the target ('max' balances every class "
+                'synthesise, yet phi0 / the generator would be trained. '
+                "Raise the target ('max' balances every class "
                 'to the largest) or train without DiffuLT.')
         for key in ('phi0_config', 'generator_config'):
             path = getattr(self, key)

@@ -42,8 +42,14 @@ def _refused(pipeline, proxy, tmp_path, match):
 
 
 def test_a_target_without_synthetic_slots(root, tmp_path):
-    _refused(DiffuLTPipeline(source='oracle', filter=None),
+    _refused(DiffuLTPipeline(phi0_config=PHI0, generator_config=GENERATOR),
              _proxy(root, target=1), tmp_path, 'leaves no synthetic slot')
+    # Nothing trains without slots when real images fill them unfiltered:
+    # such a proxy is the real set, and allowed.
+    proxy = _proxy(root, target=1)
+    bank = DiffuLTPipeline(source='oracle', filter=None)(
+        str(tmp_path / 'oracle'), proxy)
+    assert len(bank) == 0
 
 
 def test_an_unregistered_filter(root, tmp_path):
