@@ -159,6 +159,7 @@ def generator_options(classifier_cfg, generator_cfg,
     aid = generator_cfg.model.get('aid')
     if isinstance(aid, dict) and 'real_dataset' in aid:
         options['model.aid.real_dataset'] = _replace(plain)
+        options['model.aid.image_size'] = image_size
     # ADA (model.ada) may flip: it is non-leaking (the denoiser is told
     # the flip and samples are drawn without one), so it stays.
     return options, image_size

@@ -86,7 +86,9 @@ class DiffuLTDiffusion(BaseModel):
             and the filter's bands are one statistic), ``start_iter`` (0: from the
             start, as we read the paper; a later start lets a short run learn
             to denoise first, since L_AID dominates the loss of an untrained
-            model). None disables it.
+            model), ``image_size`` (None: real images at their stored size,
+            as the filter's default; the pipeline sets the generator's
+            resolution for real images of other sizes). None disables it.
         ada (dict, optional): Enables ADA-style augmentation with its
             arguments: ``pipeline`` ('cbdm', the CBDM code's set that
             DiffuLT trains with, default; or 'simple'), ``p`` (0.12) ...;
@@ -186,6 +188,7 @@ class DiffuLTDiffusion(BaseModel):
             self.aid.setdefault('d_f_reading', 'radius')
             self.aid.setdefault('d_f_quantile', 0.95)
             self.aid.setdefault('start_iter', 0)
+            self.aid.setdefault('image_size', None)
             # Read images are always RGB now (real_features); the flag of
             # older configs has nothing left to do.
             self.aid.pop('real_to_rgb', None)
@@ -221,10 +224,11 @@ class DiffuLTDiffusion(BaseModel):
         if isinstance(dataset, dict):
             dataset = DATASETS.build(dataset)
         logger.info(f'L_AID: phi0 features of {len(dataset)} real images')
-        # At the generator's resolution: L_AID compares its samples with
-        # them.
+        # aid.image_size as the filter's image_size: one statistic for both
+        # (the pipeline sets both to the generator's resolution when real
+        # images come in other sizes).
         feats, labels = real_features(self.phi0, dataset,
-                                      image_size=self.image_size)
+                                      image_size=self.aid['image_size'])
         stats = feature_statistics(feats, labels, self.num_classes,
                                    self.aid['d_f_reading'],
                                    self.aid['d_f_quantile'])
