@@ -27,6 +27,21 @@ def parse_args(argv=None):
         action=DictAction,
         help='override config settings, key=value pairs (a.b=1, a=[1,2])')
     parser.add_argument(
+        '--test-distributions',
+        action='store_true',
+        help="evaluate on SADE's shifted test label distributions (forward "
+        'and backward long-tailed, IF 2-50, and uniform) from one pass over '
+        'the test set, with the prior-free, train-prior-removed and '
+        'test-prior (oracle) predictions; writes test_agnostic.json and '
+        '.md in the work dir')
+    parser.add_argument(
+        '--train-class-counts',
+        type=float,
+        nargs='+',
+        help='the training prior of --test-distributions (default: the test '
+        "set's train_class_counts; give the weighted counts of a DiffuLT "
+        'proxy for a model trained on one)')
+    parser.add_argument(
         '--launcher',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         default='none',
@@ -63,8 +78,36 @@ def main(argv=None):
         cfg.test_evaluator = list(evaluators) + [
             dict(type='DumpResults', out_file_path=args.out)
         ]
+    if args.test_distributions:
+        cfg.test_evaluator = [
+            dict(type='TestAgnosticAccuracy',
+                 train_class_counts=args.train_class_counts)
+        ]
     runner = Runner.from_cfg(cfg)
-    runner.test()
+    metrics = runner.test()
+    if args.test_distributions and runner.rank == 0:
+        write_test_agnostic(metrics, cfg.work_dir, args)
+
+
+def write_test_agnostic(metrics: dict, work_dir: str, args) -> None:
+    """test_agnostic.json (every value) and test_agnostic.md (the top-1
+    table) in the work dir, and the table on stdout."""
+    import datetime
+    import json
+
+    from diffult_plugin.evaluation.metrics import format_test_agnostic_table
+    from diffult_plugin.utils.atomic_io import atomic_write_bytes
+    from diffult_plugin.utils.machine import machine_name
+    record = dict(config=args.config, checkpoint=args.checkpoint,
+                  date=datetime.datetime.now().isoformat(timespec='seconds'),
+                  machine=machine_name(), metrics=metrics)
+    table = format_test_agnostic_table(metrics)
+    atomic_write_bytes(osp.join(work_dir, 'test_agnostic.json'),
+                       (json.dumps(record, indent=1) + '\n').encode())
+    atomic_write_bytes(osp.join(work_dir, 'test_agnostic.md'),
+                       (table + '\n').encode())
+    print(f'top-1 (%) on the shifted test distributions of '
+          f'{args.checkpoint}:\n{table}', flush=True)
 
 
 if __name__ == '__main__':

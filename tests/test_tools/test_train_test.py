@@ -123,6 +123,28 @@ def test_test_tool_evaluates_checkpoint(trained, tmp_path):
     assert glob.glob(str(tmp_path / '*' / 'lt_results.json'))
 
 
+def test_test_tool_scores_the_shifted_test_distributions(trained, tmp_path):
+    data_root, work_dir, _ = trained
+    checkpoint = osp.join(work_dir, 'epoch_2.pth')
+    log = _run([
+        'tools/test.py', CONFIG, checkpoint, '--work-dir', str(tmp_path),
+        '--test-distributions', '--cfg-options'
+    ] + _options(2), data_root)
+    assert '| prior | forward50 |' in log
+    with open(tmp_path / 'test_agnostic.json') as f:
+        record = json.load(f)
+    metrics = record['metrics']
+    tops = [k for k in metrics if k.endswith('/top1')]
+    assert len(tops) == 11 * 3  # distributions x prior handlings
+    # 'uniform' with the model's own prediction is the plain test top-1 of
+    # the same checkpoint (the training run's last evaluation).
+    [results] = glob.glob(osp.join(work_dir, '*', 'lt_results.json'))
+    with open(results) as f:
+        top1 = json.load(f)['top1']
+    assert metrics['test_agnostic/uniform/none/top1'] == pytest.approx(top1)
+    assert (tmp_path / 'test_agnostic.md').read_text().startswith('| prior')
+
+
 def test_checkpoint_needs_the_registered_safe_globals(trained):
     """Without diffult_plugin, weights-only loading refuses the checkpoint;
     with it, the same call works. Shows the allow-list is what makes resume

@@ -2,8 +2,10 @@ from .calibration_error import (ExpectedCalibrationError,
                                 expected_calibration_error)
 from .generator_quality import Phi0GeneratorQuality, frechet_distance
 from .long_tail_accuracy import LongTailAccuracy
+from .test_agnostic_accuracy import TestAgnosticAccuracy, format_test_agnostic_table
 
 __all__ = [
     'LongTailAccuracy', 'ExpectedCalibrationError',
-    'expected_calibration_error', 'Phi0GeneratorQuality', 'frechet_distance'
+    'expected_calibration_error', 'Phi0GeneratorQuality', 'frechet_distance',
+    'TestAgnosticAccuracy', 'format_test_agnostic_table'
 ]
