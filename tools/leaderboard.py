@@ -18,6 +18,8 @@ from diffult_plugin.leaderboard import (aggregate, collect_runs,  # noqa: E402
                                         select_published, to_csv, to_html,
                                         to_markdown)
 from diffult_plugin.leaderboard.plots import save_plots  # noqa: E402
+from diffult_plugin.leaderboard.test_agnostic import (  # noqa: E402
+    collect_test_agnostic, shifted_test_markdown, shifted_test_plot)
 from diffult_plugin.plugins import collect  # noqa: E402
 
 
@@ -64,6 +66,15 @@ def main(argv=None):
     for name, text in outputs.items():
         with open(osp.join(args.out_dir, name), 'w') as f:
             f.write(text)
+    shifted = collect_test_agnostic(args.paths)
+    if shifted:
+        # Runs evaluated with tools/test.py --test-distributions.
+        with open(osp.join(args.out_dir, 'test_agnostic.md'), 'w') as f:
+            f.write(shifted_test_markdown(shifted))
+        with open(osp.join(args.out_dir, 'test_agnostic.png'), 'wb') as f:
+            f.write(shifted_test_plot(shifted))
+        print(f'{len(shifted)} runs on the shifted test distributions -> '
+              f'{osp.join(args.out_dir, "test_agnostic.md")}')
     print(outputs['leaderboard.md'])
     print(f'{len(records)} runs in {len(rows)} groups, '
           f'{len(published)} published rows -> {args.out_dir}')

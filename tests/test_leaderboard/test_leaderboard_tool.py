@@ -44,6 +44,25 @@ def test_leaderboard_writes_three_outputs(seeded_runs, tmp_path):
     assert '2 runs in 1 groups' in log
 
 
+def test_leaderboard_adds_the_shifted_test_table(seeded_runs, tmp_path):
+    data_root, work_dir, _ = seeded_runs
+    checkpoint = osp.join(work_dir, 'seed0', 'epoch_2.pth')
+    _run(['tools/test.py', CONFIG, checkpoint, '--work-dir',
+          osp.join(work_dir, 'seed0', 'shifted'), '--test-distributions',
+          '--cfg-options'] + _options(2), data_root)
+    out = str(tmp_path / 'board')
+    log = _run(['tools/leaderboard.py', work_dir, '--out-dir', out], '')
+    assert '1 runs on the shifted test distributions' in log
+    table = open(osp.join(out, 'test_agnostic.md')).read()
+    assert '| run | forward50 |' in table
+    assert '| seed0/shifted |' in table
+    for title in ('own prediction', 'train prior removed',
+                  'test prior (oracle)'):
+        assert f'### {title}' in table
+    assert open(osp.join(out, 'test_agnostic.png'), 'rb').read(4) == \
+        b'\x89PNG'
+
+
 def test_best_selection_is_flagged(seeded_runs, tmp_path):
     _, work_dir, _ = seeded_runs
     out = str(tmp_path / 'best')
