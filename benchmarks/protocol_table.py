@@ -33,6 +33,8 @@ from typing import Optional
 
 import numpy as np
 
+from diffult_plugin.leaderboard.stats import format_value, mean_std
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_RECORDS = osp.join(ROOT, 'benchmarks', 'results',
                            'train_protocol.jsonl')
@@ -142,9 +144,7 @@ def summarise(records) -> dict:
     records = [r if 'tail' in r else dict(r, tail=tail_accuracy(r))
                for r in records]
     for key in METRICS:
-        values = [r[key] for r in records if r.get(key) is not None]
-        out[key] = (float(np.mean(values)) if values else None,
-                    float(np.std(values, ddof=1)) if len(values) > 1 else None)
+        out[key] = mean_std(r.get(key) for r in records)
     return out
 
 
@@ -153,13 +153,6 @@ def gap_closed(arm: float, baseline: float, ceiling: float):
     if ceiling is None or baseline is None or ceiling <= baseline:
         return None
     return 100.0 * (arm - baseline) / (ceiling - baseline)
-
-
-def _fmt(value, std=None, precision=2):
-    if value is None:
-        return '-'
-    text = f'{value:.{precision}f}'
-    return text if std is None else f'{text} ± {std:.{precision}f}'
 
 
 def _signed(value):
@@ -196,11 +189,11 @@ def table(arms, baseline: str, ceiling: str,
             gain = f'{_signed(top1_gain)} / {_signed(tail_gain)}'
         lines.append(
             f'| {name} | {",".join(map(str, s["seeds"]))} | '
-            + ' | '.join(_fmt(*s[key]) for key in METRICS)
+            + ' | '.join(format_value(*s[key]) for key in METRICS)
             + f' | {"-" if s["iterations"] is None else s["iterations"]}'
             + f' | {"-" if share is None else f"{share:.1f} %"}'
             + f' | {gain}'
-            + f' | {_fmt(s["wall_min"], precision=1)} |')
+            + f' | {format_value(s["wall_min"], digits=1)} |')
     return '\n'.join(lines)
 
 

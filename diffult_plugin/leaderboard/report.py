@@ -2,25 +2,19 @@
 import csv
 import html
 import io
-import math
 from collections import OrderedDict
 from typing import List, Optional
 
 import numpy as np
 
+from .stats import format_value, mean_std
+
 GROUP_KEYS = ('method', 'dataset', 'imbalance_factor', 'backbone', 'epochs',
               'selection')
 METRICS = ('top1', 'many', 'medium', 'few', 'ece')
+
 COLUMNS = ('source', 'method', 'dataset', 'IF', 'backbone', 'epochs', 'seeds',
            'top1', 'many', 'medium', 'few', 'ECE', 'wall', 'device', 'note')
-
-
-def _mean_std(values):
-    values = [v for v in values if v is not None]
-    if not values:
-        return None, None
-    std = float(np.std(values, ddof=1)) if len(values) > 1 else None
-    return float(np.mean(values)), std
 
 
 def aggregate(records: List[dict]) -> List[dict]:
@@ -37,9 +31,9 @@ def aggregate(records: List[dict]) -> List[dict]:
              for r in runs}, key=lambda s: (s is None, s))
         row['num_runs'] = len(runs)
         for metric in METRICS:
-            row[metric], row[f'{metric}_std'] = _mean_std(
+            row[metric], row[f'{metric}_std'] = mean_std(
                 [r.get(metric) for r in runs])
-        row['wall_s'] = _mean_std([r.get('wall_s') for r in runs])[0]
+        row['wall_s'] = mean_std([r.get('wall_s') for r in runs])[0]
         row['device'] = ', '.join(
             sorted({r.get('device') or '?'
                     for r in runs}))
@@ -56,15 +50,6 @@ def aggregate(records: List[dict]) -> List[dict]:
     return rows
 
 
-def _fmt(value, std=None, digits=2):
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return '-'
-    text = f'{value:.{digits}f}'
-    if std is not None:
-        text += f' ± {std:.{digits}f}'
-    return text
-
-
 def _table_rows(measured: List[dict], published: List[dict]) -> List[dict]:
     rows = []
     for row in measured:
@@ -75,15 +60,15 @@ def _table_rows(measured: List[dict], published: List[dict]) -> List[dict]:
             'source': 'measured',
             'method': row['method'],
             'dataset': row['dataset'] or '-',
-            'IF': _fmt(row['imbalance_factor'], digits=0),
+            'IF': format_value(row['imbalance_factor'], digits=0),
             'backbone': row['backbone'] or '-',
             'epochs': row['epochs'] if row['epochs'] is not None else '-',
             'seeds': f"{row['num_runs']} ({', '.join(map(str, row['seeds']))})",
-            'top1': _fmt(row['top1'], row['top1_std']),
-            'many': _fmt(row['many'], row['many_std']),
-            'medium': _fmt(row['medium'], row['medium_std']),
-            'few': _fmt(row['few'], row['few_std']),
-            'ECE': _fmt(row['ece'], row['ece_std']),
+            'top1': format_value(row['top1'], row['top1_std']),
+            'many': format_value(row['many'], row['many_std']),
+            'medium': format_value(row['medium'], row['medium_std']),
+            'few': format_value(row['few'], row['few_std']),
+            'ECE': format_value(row['ece'], row['ece_std']),
             'wall': ('-' if row['wall_s'] is None else
                      f"{row['wall_s'] / 60:.1f} min"),
             'device': row['device'],
@@ -95,14 +80,14 @@ def _table_rows(measured: List[dict], published: List[dict]) -> List[dict]:
             'source': 'published',
             'method': pub['method'],
             'dataset': pub.get('dataset', '-'),
-            'IF': _fmt(pub.get('imbalance_factor'), digits=0),
+            'IF': format_value(pub.get('imbalance_factor'), digits=0),
             'backbone': pub.get('backbone', '-'),
             'epochs': pub.get('epochs', '-'),
             'seeds': '-',
-            'top1': _fmt(pub.get('top1'), digits=1),
-            'many': _fmt(pub.get('many'), digits=1),
-            'medium': _fmt(pub.get('medium'), digits=1),
-            'few': _fmt(pub.get('few'), digits=1),
+            'top1': format_value(pub.get('top1'), digits=1),
+            'many': format_value(pub.get('many'), digits=1),
+            'medium': format_value(pub.get('medium'), digits=1),
+            'few': format_value(pub.get('few'), digits=1),
             'ECE': '-',
             'wall': '-',
             'device': '-',
