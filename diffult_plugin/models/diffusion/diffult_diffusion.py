@@ -12,9 +12,13 @@ from mmpretrain.registry import DATASETS, MODELS
 from mmpretrain.structures import DataSample
 
 from .ada_augment import ada_augment, augment_dim
-from .losses import aid_distance, aid_loss, cbdm_loss, ddpm_loss
+from .losses import (aid_distance, aid_loss, cbdm_loss, ddpm_loss,
+                     min_snr_weights)
 from ..utils.frozen_classifier import (Phi0FeatureExtractor, check_d_f_reading,
                    feature_statistics, real_features)
+
+#: What the network predicts (``DiffuLTDiffusion.prediction_type``).
+PREDICTION_TYPES = ('epsilon', 'v_prediction')
 
 #: UNet sizes. 'ddpm-cifar' is the DDPM / CBDM CIFAR network (~35.7 M
 #: parameters); 'small' (~9 M) and 'tiny' (~1.6 M) fit a CPU.
@@ -94,6 +98,13 @@ class DiffuLTDiffusion(BaseModel):
             DiffuLT trains with, default; or 'simple'), ``p`` (0.12) ...;
             None disables it.
         class_counts (Sequence[int], optional): Training images per class.
+        prediction_type (str): 'epsilon' (DDPM, the paper's) or
+            'v_prediction' (Salimans and Ho, ICLR 2022: v = sqrt(abar) eps -
+            sqrt(1 - abar) x0); the samplers read the output accordingly,
+            L_CBDM and L_AID see it as eps. Defaults to 'epsilon'.
+        snr_gamma (float, optional): Min-SNR-gamma weighting of L_DDPM
+            (Hang et al., ICCV 2023; gamma 5 there); None keeps DDPM's
+            uniform weighting (the paper's). Defaults to None.
         sample_cfg (dict): Sampling settings of ``predict`` (validation):
             ``num_steps``, ``sampler``, ``guidance_scale``, ``seed``,
             ``batch_size``.
@@ -116,6 +127,8 @@ class DiffuLTDiffusion(BaseModel):
                  aid: Optional[dict] = None,
                  ada: Optional[dict] = None,
                  class_counts: Optional[Sequence[int]] = None,
+                 prediction_type: str = 'epsilon',
+                 snr_gamma: Optional[float] = None,
                  sample_cfg: dict = dict(
                      num_steps=50,
                      sampler='ddim',
@@ -131,6 +144,14 @@ class DiffuLTDiffusion(BaseModel):
             data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        if prediction_type not in PREDICTION_TYPES:
+            raise ValueError(f'DiffuLTDiffusion.prediction_type must be one '
+                             f'of {PREDICTION_TYPES}, got '
+                             f'{prediction_type!r}.')
+        if snr_gamma is not None and not snr_gamma > 0:
+            raise ValueError('DiffuLTDiffusion.snr_gamma must be > 0 (5 in '
+                             'the Min-SNR paper) or None for uniform '
+                             f'weighting, got {snr_gamma!r}.')
         if label_drop_mode not in ('batch', 'sample'):
             raise ValueError("label_drop_mode must be 'batch' or 'sample', "
                              f'got {label_drop_mode!r}')
@@ -167,11 +188,15 @@ class DiffuLTDiffusion(BaseModel):
             beta_start=beta_start,
             beta_end=beta_end,
             variance_type='fixed_large',  # the CBDM / DDPM CIFAR sampler
-            clip_sample=True)
+            clip_sample=True,
+            # The samplers made from this config read the output as it is.
+            prediction_type=prediction_type)
         self.register_buffer(
             'alphas_cumprod',
             self.scheduler.alphas_cumprod.clone().float(),
             persistent=False)
+        self.prediction_type = prediction_type
+        self.snr_gamma = None if snr_gamma is None else float(snr_gamma)
         self.label_drop_prob = label_drop_prob
         self.label_drop_mode = label_drop_mode
         self.cbdm = dict(cbdm) if cbdm is not None else None
@@ -247,6 +272,15 @@ class DiffuLTDiffusion(BaseModel):
         return current is None or current >= self.aid['start_iter']
 
     # ----------------------------------------------------------- network
+    def to_eps(self, output: torch.Tensor, x_t: torch.Tensor,
+               timesteps: torch.Tensor) -> torch.Tensor:
+        """The network's output as eps: itself for eps-prediction; for
+        v-prediction ``eps = sqrt(abar) v + sqrt(1 - abar) x_t``."""
+        if self.prediction_type == 'epsilon':
+            return output
+        abar = self.alphas_cumprod[timesteps].view(-1, 1, 1, 1)
+        return abar.sqrt() * output + (1 - abar).sqrt() * x_t
+
     def denoise(self,
                 x_t: torch.Tensor,
                 timesteps: torch.Tensor,
@@ -299,8 +333,15 @@ class DiffuLTDiffusion(BaseModel):
         cond_labels = torch.where(dropped,
                                   torch.full_like(labels, self.null_class),
                                   labels)
-        eps = self.denoise(x_t, timesteps, cond_labels, augment_params)
-        losses = dict(loss_ddpm=ddpm_loss(eps, noise))
+        output = self.denoise(x_t, timesteps, cond_labels, augment_params)
+        target = noise if self.prediction_type == 'epsilon' else \
+            self.scheduler.get_velocity(images, noise, timesteps)
+        weights = None if self.snr_gamma is None else min_snr_weights(
+            self.alphas_cumprod, timesteps, self.snr_gamma,
+            self.prediction_type)
+        losses = dict(loss_ddpm=ddpm_loss(output, target, weights))
+        # L_CBDM and L_AID are defined on eps (CBDM, DiffuLT Eq. 3-6).
+        eps = self.to_eps(output, x_t, timesteps)
 
         keep = ~dropped
         if self.cbdm is not None and keep.any():
@@ -312,9 +353,11 @@ class DiffuLTDiffusion(BaseModel):
                     'custom_hooks or set `class_counts` in the model.')
             other = torch.multinomial(prior / prior.sum(), int(keep.sum()),
                                       replacement=True).to(device)
-            eps_other = self.denoise(
-                x_t[keep], timesteps[keep], other,
-                None if augment_params is None else augment_params[keep])
+            eps_other = self.to_eps(
+                self.denoise(
+                    x_t[keep], timesteps[keep], other,
+                    None if augment_params is None else augment_params[keep]),
+                x_t[keep], timesteps[keep])
             losses['loss_cbdm'] = cbdm_loss(
                 eps[keep], eps_other, timesteps[keep],
                 self.scheduler.config.num_train_timesteps,

@@ -1,13 +1,41 @@
 """The generator losses of DiffuLT (Shao et al., NeurIPS 2024,
 https://arxiv.org/abs/2403.05170): L_DDPM + L_CBDM + L_AID."""
+from typing import Optional
+
 import torch
 import torch.nn.functional as F
 
 
-def ddpm_loss(eps_pred: torch.Tensor, eps: torch.Tensor) -> torch.Tensor:
+def ddpm_loss(prediction: torch.Tensor,
+              target: torch.Tensor,
+              weights: Optional[torch.Tensor] = None) -> torch.Tensor:
     """L_DDPM (Ho et al., 2020; DiffuLT Eq. 2): element-wise mean of
-    ``(eps - eps_theta(x_t, t, y))^2``."""
-    return F.mse_loss(eps_pred, eps)
+    ``(target - prediction)^2``, the target being eps (DDPM's uniform
+    weighting, the paper's) or v; ``weights`` (B,) weight each sample
+    (:func:`min_snr_weights`)."""
+    if weights is None:
+        return F.mse_loss(prediction, target)
+    per_sample = ((prediction - target)**2).flatten(1).mean(1)
+    return (weights * per_sample).mean()
+
+
+def min_snr_weights(alphas_cumprod: torch.Tensor, timesteps: torch.Tensor,
+                    gamma: float, prediction_type: str) -> torch.Tensor:
+    """Min-SNR-gamma loss weights (Hang et al., "Efficient Diffusion Training
+    via Min-SNR Weighting Strategy", ICCV 2023,
+    https://arxiv.org/abs/2303.09556): with ``SNR(t) = abar_t / (1 -
+    abar_t)``, ``min(SNR, gamma) / SNR`` for an eps target and
+    ``min(SNR, gamma) / (SNR + 1)`` for a v target; each weights the
+    x0-error of its sample by ``min(SNR, gamma)``, so the many nearly clean
+    steps stop dominating training."""
+    abar = alphas_cumprod[timesteps].float()
+    snr = abar / (1 - abar)
+    clipped = torch.clamp(snr, max=gamma)
+    if prediction_type == 'epsilon':
+        return clipped / snr
+    if prediction_type == 'v_prediction':
+        return clipped / (snr + 1)
+    raise ValueError(f'unknown prediction_type {prediction_type!r}')
 
 
 def cbdm_loss(eps_y: torch.Tensor,

@@ -335,3 +335,49 @@ def test_aid_start_iter_follows_the_message_hub(tmp_path):
     assert 'loss_aid' not in model(**data, mode='loss')
     hub.update_info('iter', 5)
     assert 'loss_aid' in model(**data, mode='loss')
+
+
+def test_v_prediction_targets_v_and_reads_back_as_eps(monkeypatch):
+    model = _model(prediction_type='v_prediction', snr_gamma=5.0, cbdm=None)
+    data = model.data_preprocessor(_batch(), True)
+    captured = {}
+    real_denoise = model.denoise
+
+    def spy(x_t, timesteps, labels, augment_params=None):
+        out = real_denoise(x_t, timesteps, labels, augment_params)
+        captured.update(x_t=x_t, t=timesteps, out=out)
+        return out
+
+    noise_draws = []
+    real_randn_like = torch.randn_like
+
+    def randn_like(x, *args, **kwargs):
+        noise_draws.append(real_randn_like(x, *args, **kwargs))
+        return noise_draws[-1]
+
+    monkeypatch.setattr(model, 'denoise', spy)
+    monkeypatch.setattr(torch, 'randn_like', randn_like)
+    losses = model.loss(data['inputs'], data['labels'])
+    images, noise = data['inputs'], noise_draws[0]
+    abar = model.alphas_cumprod[captured['t']].view(-1, 1, 1, 1)
+    v = abar.sqrt() * noise - (1 - abar).sqrt() * images
+    snr = (abar / (1 - abar)).flatten()
+    weights = torch.clamp(snr, max=5.0) / (snr + 1)
+    expected = (weights * ((captured['out'] - v)**2).flatten(1).mean(1)).mean()
+    assert torch.isclose(losses['loss_ddpm'], expected, atol=1e-6)
+    # The output converted to eps recovers the noise where it predicts v.
+    eps = model.to_eps(v, captured['x_t'], captured['t'])
+    assert torch.allclose(eps, noise, atol=1e-4)
+
+
+def test_v_prediction_samples_and_is_read_by_every_sampler():
+    model = _model(prediction_type='v_prediction')
+    for sampler in ('ddpm', 'ddim', 'dpm-solver++'):
+        assert model._sampling_scheduler(
+            sampler).config.prediction_type == 'v_prediction'
+        images = model.sample([0, 1, 2], 3, sampler, seed=0)
+        assert images.shape == (3, 3, 8, 8) and images.dtype == torch.uint8
+    with pytest.raises(ValueError, match='prediction_type'):
+        _model(prediction_type='x0')
+    with pytest.raises(ValueError, match='snr_gamma'):
+        _model(snr_gamma=0)

@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from diffult_plugin.models.diffusion import (aid_distance, aid_loss,
@@ -45,3 +46,24 @@ def test_aid_distance_and_loss_by_hand():
     # alpha * mean((d_t - 1.5 d_f)^2), d_f = (10, 2) -> (5^2 + 1.4^2)/2 * .1
     value = aid_loss(d_t, torch.tensor([10.0, 2.0]), alpha=0.1)
     assert torch.isclose(value, torch.tensor(0.1 * (25 + 1.96) / 2))
+
+
+def test_min_snr_weights_by_hand():
+    from diffult_plugin.models.diffusion.losses import min_snr_weights
+    # abar = 0.9 -> SNR 9; 0.5 -> 1; 0.1 -> 1/9.
+    abar = torch.tensor([0.9, 0.5, 0.1])
+    t = torch.arange(3)
+    eps = min_snr_weights(abar, t, 5.0, 'epsilon')
+    assert torch.allclose(eps, torch.tensor([5 / 9, 1.0, 1.0]))
+    v = min_snr_weights(abar, t, 5.0, 'v_prediction')
+    assert torch.allclose(v, torch.tensor([5 / 10, 1 / 2, (1 / 9) / (10 / 9)]))
+    with pytest.raises(ValueError):
+        min_snr_weights(abar, t, 5.0, 'x0')
+
+
+def test_weighted_ddpm_loss_is_the_weighted_per_sample_mean():
+    pred = torch.zeros(2, 1, 1, 2)
+    target = torch.tensor([1.0, 1.0, 2.0, 2.0]).view(2, 1, 1, 2)
+    # per sample: 1 and 4; weights 1 and 0.5 -> (1 + 2) / 2.
+    assert torch.isclose(
+        ddpm_loss(pred, target, torch.tensor([1.0, 0.5])), torch.tensor(1.5))
