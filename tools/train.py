@@ -159,6 +159,34 @@ def same_command_resumes(cfg, config_path: str) -> None:
     cfg.load_from = None
 
 
+def cpu_distributed(cfg) -> None:
+    """Let ``--launcher pytorch`` (torchrun, tools/dist_train.sh) train on
+    machines without a GPU.
+
+    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` and wraps the
+    model with ``device_ids=[LOCAL_RANK]``; both fail on the CPU. Without a
+    GPU the process group is initialised here with gloo (mmengine then
+    skips its own initialisation) and DDP gets ``device_ids=None``.
+    """
+    import torch
+    import torch.distributed as dist
+    if cfg.launcher == 'none' or torch.cuda.is_available():
+        return
+    if cfg.launcher != 'pytorch':
+        raise SystemExit(f'--launcher {cfg.launcher} needs GPUs here; on a '
+                         'CPU-only machine use --launcher pytorch (torchrun, '
+                         'tools/dist_train.sh), which trains with gloo.')
+    cfg.setdefault('env_cfg', ConfigDict())
+    cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
+    cfg.env_cfg.dist_cfg.backend = 'gloo'
+    if not dist.is_initialized():
+        dist.init_process_group(backend='gloo')
+    wrapper = dict(cfg.get('model_wrapper_cfg') or {})
+    wrapper.setdefault('type', 'MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+
+
 def run_seeds(args, argv):
     """Re-run this script once per seed, each in its own process (mmengine
     keeps global state per run) and its own work dir."""
@@ -202,6 +230,7 @@ def main(argv=None):
     # num_classes='auto' from the training set; a mismatch stops here.
     resolve_num_classes(cfg)
     same_command_resumes(cfg, args.config)
+    cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)
     runner.train()
 
