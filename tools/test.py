@@ -35,6 +35,12 @@ def parse_args(argv=None):
         'test-prior (oracle) predictions; writes test_agnostic.json and '
         '.md in the work dir')
     parser.add_argument(
+        '--test-time-aggregation',
+        action='store_true',
+        help="with --test-distributions and a multi-expert model (RIDE, "
+        "SHIKE, MDCS): also SADE's test-time self-supervised aggregation of "
+        'the experts, learned on each shifted test set (rows "sade")')
+    parser.add_argument(
         '--train-class-counts',
         type=float,
         nargs='+',
@@ -48,6 +54,8 @@ def parse_args(argv=None):
         help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args(argv)
+    if args.test_time_aggregation and not args.test_distributions:
+        parser.error('--test-time-aggregation needs --test-distributions.')
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
@@ -85,8 +93,24 @@ def main(argv=None):
         ]
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
+    if args.test_time_aggregation:
+        metrics.update(test_time_aggregation(runner, args))
     if args.test_distributions and runner.rank == 0:
         write_test_agnostic(metrics, cfg.work_dir, args)
+
+
+def test_time_aggregation(runner, args) -> dict:
+    """SADE's aggregation on every shifted test set, from the experts'
+    logits of the test images and of 2 x 5 augmented views of each."""
+    from diffult_plugin.evaluation.test_time_aggregation import (
+        SADE_SETTINGS, expert_logits, sade_test_agnostic)
+    logits, labels, views = expert_logits(
+        runner.model, runner.test_dataloader,
+        views=2 * SADE_SETTINGS['epochs'])
+    counts = args.train_class_counts or runner.test_dataloader.dataset.\
+        metainfo['train_class_counts']
+    return {f'test_agnostic/{k}': v for k, v in sade_test_agnostic(
+        logits, labels, views, counts).items()}
 
 
 def write_test_agnostic(metrics: dict, work_dir: str, args) -> None:

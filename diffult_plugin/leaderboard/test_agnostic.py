@@ -11,7 +11,8 @@ from diffult_plugin.datasets.test_distributions import SADE_DISTRIBUTIONS
 
 #: Prior handlings, in table order, with their names in the table.
 PRIORS = (('none', 'own prediction'), ('train', 'train prior removed'),
-          ('test', 'test prior (oracle)'))
+          ('test', 'test prior (oracle)'),
+          ('sade', "SADE's test-time aggregation of experts"))
 
 
 def collect_test_agnostic(paths: List[str]) -> List[dict]:

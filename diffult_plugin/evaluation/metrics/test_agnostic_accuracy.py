@@ -149,8 +149,9 @@ def _accuracies(pred, labels, num_classes: int, groups: dict) -> dict:
     return out
 
 
-def format_test_agnostic_table(metrics: Dict[str, float],
-                        priors: List[str] = list(PRIOR_MODES)) -> str:
+def format_test_agnostic_table(
+        metrics: Dict[str, float],
+        priors: List[str] = list(PRIOR_MODES) + ['sade']) -> str:
     """A markdown table (rows: prior handling, columns: distributions) of
     the top-1 values of :class:`TestAgnosticAccuracy` metrics."""
     values = {}
