@@ -15,6 +15,8 @@ default_hooks = dict(
     plugin_events=dict(type='PluginEventsHook'),
     # A resumed run continues the random draws of the one it resumes.
     random_state=dict(type='RandomStateHook'),
+    # lt_results.json(l) for the leaderboard, from LongTailAccuracy.
+    long_tail_results=dict(type='LongTailResultsHook'),
 )
 
 env_cfg = dict(

@@ -1,17 +1,13 @@
 """Accuracy on a long-tail benchmark, overall and by class-frequency group."""
 import datetime
-import json
-import logging
-import os.path as osp
 from typing import List, Optional, Sequence
 
 import numpy as np
 import torch
 from mmengine.evaluator import BaseMetric
-from mmengine.logging import MessageHub, MMLogger
+from mmengine.logging import MessageHub
 from mmpretrain.registry import METRICS
 
-from diffult_plugin.utils.atomic_io import atomic_write_json
 from diffult_plugin.utils.machine import machine_name
 
 
@@ -19,18 +15,6 @@ def _prediction_of(data_sample: dict) -> torch.Tensor:
     if 'pred_score' in data_sample:
         return data_sample['pred_score'].argmax()
     return data_sample['pred_label'].reshape(-1)[0]
-
-
-def find_log_dir() -> Optional[str]:
-    """The running mmengine Runner's log dir (``work_dir/<timestamp>``).
-
-    Metrics do not see the runner; its logger's file handler knows the dir.
-    """
-    logger = MMLogger.get_current_instance()
-    for handler in logger.handlers:
-        if isinstance(handler, logging.FileHandler):
-            return osp.dirname(handler.baseFilename)
-    return None
 
 
 @METRICS.register_module()
@@ -48,10 +32,13 @@ class LongTailAccuracy(BaseMetric):
 
     The training counts come from ``train_class_counts`` or, when None, from
     the evaluated dataset's ``metainfo['train_class_counts']`` (set by every
-    dataset of this package). After each evaluation the metric writes
-    ``lt_results.json`` (latest) and appends to ``lt_results.jsonl`` (history)
-    in the run's log dir (``work_dir/<timestamp>/``) or in ``out_dir``; the
-    leaderboard reads them. All values are percentages.
+    dataset of this package). The metric only computes: after each
+    evaluation it keeps the full record (per-class accuracies, counts,
+    thresholds) in ``last_results``, which
+    :class:`~diffult_plugin.engine.hooks.LongTailResultsHook` writes to
+    ``lt_results.json`` (latest) and ``lt_results.jsonl`` (history) in the
+    run's log dir (or ``out_dir``) for the leaderboard. All values are
+    percentages.
 
     Args:
         train_class_counts (Sequence[int], optional): Training images per
@@ -60,8 +47,8 @@ class LongTailAccuracy(BaseMetric):
             Defaults to 100.
         few_threshold (int): Classes with fewer training images are Few.
             Defaults to 20.
-        out_dir (str, optional): Where to write the results JSON. Defaults to
-            None (the runner's log dir; nothing is written outside a runner).
+        out_dir (str, optional): Where LongTailResultsHook writes the
+            results. Defaults to None (the runner's log dir).
         collect_device (str): 'cpu' or 'gpu'. Defaults to 'cpu'.
         prefix (str, optional): Metric name prefix. Defaults to None.
     """
@@ -85,6 +72,7 @@ class LongTailAccuracy(BaseMetric):
         self.many_threshold = many_threshold
         self.few_threshold = few_threshold
         self.out_dir = out_dir
+        self.last_results = None
 
     def process(self, data_batch, data_samples: Sequence[dict]):
         for data_sample in data_samples:
@@ -135,20 +123,18 @@ class LongTailAccuracy(BaseMetric):
                                if mask.any() else None)
             if group_acc[name] is not None:
                 metrics[name] = group_acc[name]
-        self._write_results(metrics['top1'], group_acc, per_class, counts,
-                            groups, metrics['balanced'])
+        self.last_results = self._record(metrics['top1'], group_acc,
+                                         per_class, counts, groups,
+                                         metrics['balanced'])
         return metrics
 
-    def _write_results(self, top1, group_acc, per_class, counts, groups,
-                       balanced=None):
-        out_dir = self.out_dir or find_log_dir()
-        if out_dir is None:
-            return
+    def _record(self, top1, group_acc, per_class, counts, groups,
+                balanced=None) -> dict:
         hub = MessageHub.get_current_instance()
         # The hub holds the 0-based index of the epoch being trained; after
         # it, mmengine logs and names checkpoints by completed epochs.
         epoch = hub.get_info('epoch')
-        record = dict(
+        return dict(
             metric='LongTailAccuracy',
             prefix=self.prefix,
             epoch=None if epoch is None else epoch + 1,
@@ -165,9 +151,3 @@ class LongTailAccuracy(BaseMetric):
             train_class_counts=counts.tolist(),
             per_class=[None if np.isnan(a) else float(a) for a in per_class],
             classes=list((self.dataset_meta or {}).get('classes', [])))
-        atomic_write_json(osp.join(out_dir, 'lt_results.json'), record)
-        with open(osp.join(out_dir, 'lt_results.jsonl'), 'a') as f:
-            f.write(json.dumps(record) + '\n')
-        from diffult_plugin.plugins import get_plugin_manager
-        get_plugin_manager().hook.diffult_run_evaluated(
-            work_dir=out_dir, results=record)

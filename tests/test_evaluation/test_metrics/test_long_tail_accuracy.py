@@ -1,9 +1,11 @@
 import json
+from types import SimpleNamespace
 
 import pytest
 import torch
 from mmpretrain.registry import METRICS
 
+from diffult_plugin.engine.hooks import LongTailResultsHook
 from diffult_plugin.evaluation.metrics import LongTailAccuracy
 
 
@@ -35,6 +37,12 @@ def test_groups_by_training_counts(tmp_path):
     # balanced: the mean of the per-class accuracies, 250 / 4.
     assert result['long_tail/balanced'] == pytest.approx(62.5)
 
+    # The metric only computes; LongTailResultsHook writes and fires events.
+    assert list(tmp_path.iterdir()) == []
+    runner = SimpleNamespace(rank=0, log_dir=str(tmp_path / 'log'),
+                             val_evaluator=SimpleNamespace(metrics=[metric]))
+    LongTailResultsHook().after_val_epoch(runner, result)
+    assert metric.last_results is None  # written once
     saved = json.loads((tmp_path / 'lt_results.json').read_text())
     assert saved['per_class'] == [100.0, 50.0, 0.0, 100.0]
     assert saved['balanced'] == pytest.approx(62.5)
