@@ -25,7 +25,6 @@ benchmarks/results/posthoc_eval.jsonl) are rows of their own,
 the bar every long-tail method has to clear.
 """
 import argparse
-import json
 import os.path as osp
 import re
 from collections import OrderedDict
@@ -33,7 +32,8 @@ from typing import Optional
 
 import numpy as np
 
-from diffult_plugin.leaderboard.stats import format_value, mean_std
+from diffult_plugin.leaderboard.stats import (format_value, mean_std,
+                                              read_records)
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 DEFAULT_RECORDS = osp.join(ROOT, 'benchmarks', 'results',
@@ -54,17 +54,7 @@ TAIL_CLASSES = 3
 
 
 def _records(path: str):
-    with open(path) as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f'{path}:{number} is not a JSON record '
-                                 f'({error}); fix or delete that line.')
-            if not record.get('invalid'):
-                yield record
+    return read_records(path)
 
 
 def _keep_latest(arms, name, seed, record):

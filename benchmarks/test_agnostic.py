@@ -74,10 +74,8 @@ def evaluate(arm: str, seed: int) -> dict:
 
 
 def load_records(path: str = RECORDS) -> list:
-    if not osp.isfile(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
+    from diffult_plugin.leaderboard.stats import read_records
+    return read_records(path)
 
 
 def table(records: list) -> str:

@@ -6,6 +6,8 @@ import os.path as osp
 import re
 from typing import List, Optional
 
+from .stats import read_records
+
 #: Display names of the datasets of this package.
 DATASET_NAMES = {
     'CIFAR100LT': 'CIFAR-100-LT',
@@ -22,11 +24,7 @@ _TIME = re.compile(r'^(\d\d/\d\d \d\d:\d\d:\d\d)')
 
 
 def _read_jsonl(path: str) -> list:
-    rows = []
-    if osp.isfile(path):
-        with open(path) as f:
-            rows = [json.loads(line) for line in f if line.strip()]
-    return rows
+    return read_records(path, skip_invalid=False)
 
 
 def _log_wall_seconds(log_dir: str) -> Optional[float]:

@@ -23,3 +23,30 @@ def format_value(value, std=None, digits: int = 2) -> str:
         return '-'
     text = f'{value:.{digits}f}'
     return text if std is None else f'{text} ± {std:.{digits}f}'
+
+
+def read_records(path: str, skip_invalid: bool = True) -> list:
+    """The JSON-lines records of a results file (``lt_results.jsonl``,
+    ``benchmarks/results/*.jsonl``); none for a missing file. A line that is
+    not JSON is an error naming the file and line; records marked
+    ``invalid`` (kept so the history stays honest) are left out unless
+    ``skip_invalid`` is False."""
+    import json
+    import os.path as osp
+    if not osp.isfile(path):
+        return []
+    records = []
+    with open(path) as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as error:
+                raise ValueError(f'{path}:{number} is not a JSON record '
+                                 f'({error}); fix or delete that line.')
+            if skip_invalid and isinstance(record, dict) and record.get(
+                    'invalid'):
+                continue
+            records.append(record)
+    return records
