@@ -1,5 +1,6 @@
 from .calibration_error import (ExpectedCalibrationError,
                                 expected_calibration_error)
+from .clustering_accuracy import ClusteringAccuracy, clustering_metrics
 from .generator_quality import Phi0GeneratorQuality, frechet_distance
 from .long_tail_accuracy import LongTailAccuracy
 from .test_agnostic_accuracy import TestAgnosticAccuracy, format_test_agnostic_table
@@ -7,5 +8,6 @@ from .test_agnostic_accuracy import TestAgnosticAccuracy, format_test_agnostic_t
 __all__ = [
     'LongTailAccuracy', 'ExpectedCalibrationError',
     'expected_calibration_error', 'Phi0GeneratorQuality', 'frechet_distance',
-    'TestAgnosticAccuracy', 'format_test_agnostic_table'
+    'TestAgnosticAccuracy', 'format_test_agnostic_table', 'ClusteringAccuracy',
+    'clustering_metrics'
 ]
