@@ -1,10 +1,13 @@
 from .cosine_cls_head import CosineClsHead, NormedLinear
 from .deit_lt_cls_head import DeiTLTClsHead
 from .multi_expert_cls_head import MultiExpertClsHead
+from .p2ot_cluster_head import (P2OTClusterHead, p2ot_pseudo_labels, p2ot_rho,
+                                sigmoid_rampup)
 from .ride_router import RIDERouter
 from .weighted_linear_cls_head import WeightedLinearClsHead
 
 __all__ = [
     'WeightedLinearClsHead', 'CosineClsHead', 'NormedLinear',
-    'MultiExpertClsHead', 'RIDERouter', 'DeiTLTClsHead'
+    'MultiExpertClsHead', 'RIDERouter', 'DeiTLTClsHead', 'P2OTClusterHead',
+    'p2ot_pseudo_labels', 'p2ot_rho', 'sigmoid_rampup'
 ]

@@ -1,0 +1,135 @@
+"""P2OT: pseudo-labels for deep imbalanced clustering by progressive partial
+optimal transport."""
+import math
+from typing import List, Optional
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+from mmengine.logging import MessageHub
+from mmengine.model import BaseModule
+from mmpretrain.registry import MODELS
+
+
+def sigmoid_rampup(progress: float) -> float:
+    """``exp(-5 (1 - p)^2)`` for p in [0, 1] (Laine and Aila's ramp, which
+    the P2OT code uses for rho); 1 from p = 1 on."""
+    progress = min(max(progress, 0.0), 1.0)
+    return math.exp(-5.0 * (1.0 - progress)**2)
+
+
+def p2ot_rho(progress: float, rho0: float = 0.1) -> float:
+    """The transported mass of P2OT at training progress ``progress``:
+    ``rho0 + (1 - rho0) * sigmoid_rampup(progress)``, from about rho0 to 1."""
+    return rho0 + (1.0 - rho0) * sigmoid_rampup(progress)
+
+
+@torch.no_grad()
+def p2ot_pseudo_labels(logits: torch.Tensor,
+                       rho: float,
+                       epsilon: float = 0.1,
+                       marginal_weight: float = 1.0,
+                       column_mass: Optional[torch.Tensor] = None
+                       ) -> torch.Tensor:
+    """Soft pseudo-labels (N, K) of P2OT (Zhang et al., ICLR 2024, Eq. 3-6).
+
+    ``min_Q <Q, -log P> + lambda KL(Q^T 1 || rho/K 1)`` over plans that move
+    ``rho`` of the mass, each sample carrying at most 1/N; solved with the
+    project's log-domain partial Sinkhorn (the OT filter's), the virtual
+    column taking the rest. Rows are rescaled by N, so a sample that is
+    fully transported has a label summing to 1 and a dropped one less.
+
+    Args:
+        logits (Tensor): (N, K) cluster logits (detached).
+        rho (float): Transported mass in (0, 1].
+        epsilon (float): Entropic regularisation (0.1 in P2OT).
+        marginal_weight (float): lambda of the KL relaxation of the
+            cluster sizes (1 in P2OT; ``math.inf`` forces them, a balanced
+            partial transport).
+        column_mass (Tensor, optional): Target cluster sizes (uniform).
+    """
+    from diffult_plugin.diffult.filters.optimal_transport import \
+        partial_sinkhorn
+    num, num_clusters = logits.shape
+    cost = -F.log_softmax(logits.double(), dim=1)
+    if column_mass is None:
+        column_mass = torch.ones(num_clusters, dtype=torch.float64)
+    plan = partial_sinkhorn(cost.cpu(), column_mass.cpu(), rho, epsilon,
+                            marginal_weight)
+    return (num * plan[:, :num_clusters]).to(logits)
+
+
+@MODELS.register_module()
+class P2OTClusterHead(BaseModule):
+    """Cluster head trained with P2OT's pseudo-labels.
+
+    A linear layer maps features to K cluster logits. For two views of a
+    batch, each view's pseudo-labels come from P2OT over its logits and a
+    bank of the most recent logits (``bank_size`` rows: the transport sees
+    more than one batch, 10 batches in the P2OT code), and each view learns
+    the other's labels (swapped cross-entropy on the soft plan rows). rho
+    follows :func:`p2ot_rho` over the run (the training progress is read
+    from mmengine's message hub: ``iter / max_iters``).
+
+    Args:
+        in_channels (int): Feature size.
+        num_clusters (int): K.
+        bank_size (int): Logit rows kept for the transport. Defaults to 0
+            (the batch alone).
+        rho0 (float): Initial transported mass. Defaults to 0.1.
+        epsilon (float): Defaults to 0.1.
+        marginal_weight (float): lambda. Defaults to 1.
+        init_cfg (dict, optional): Initialisation.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 num_clusters: int,
+                 bank_size: int = 0,
+                 rho0: float = 0.1,
+                 epsilon: float = 0.1,
+                 marginal_weight: float = 1.0,
+                 init_cfg: Optional[dict] = None):
+        super().__init__(init_cfg=init_cfg)
+        if not 0 < rho0 <= 1:
+            raise ValueError(f'P2OTClusterHead.rho0 must lie in (0, 1], got '
+                             f'{rho0}.')
+        self.fc = nn.Linear(in_channels, num_clusters)
+        self.num_clusters = num_clusters
+        self.bank_size = bank_size
+        self.rho0 = rho0
+        self.epsilon = epsilon
+        self.marginal_weight = marginal_weight
+        self.register_buffer('bank', torch.zeros(0, num_clusters),
+                             persistent=False)
+
+    def forward(self, feats) -> torch.Tensor:
+        if isinstance(feats, (tuple, list)):
+            feats = feats[-1]
+        return self.fc(feats)
+
+    def rho(self) -> float:
+        hub = MessageHub.get_current_instance()
+        current, total = hub.get_info('iter'), hub.get_info('max_iters')
+        progress = 1.0 if not total else float(current or 0) / total
+        return p2ot_rho(progress, self.rho0)
+
+    def _labels(self, logits: torch.Tensor, rho: float) -> torch.Tensor:
+        rows = torch.cat([self.bank.to(logits), logits.detach()])
+        labels = p2ot_pseudo_labels(rows, rho, self.epsilon,
+                                    self.marginal_weight)
+        return labels[len(self.bank):]
+
+    def loss(self, feats_views: List) -> dict:
+        """Swapped cross-entropy of two views on each other's P2OT labels."""
+        first, second = (self(f) for f in feats_views[:2])
+        rho = self.rho()
+        q_first = self._labels(first, rho)
+        q_second = self._labels(second, rho)
+        loss = -0.5 * (
+            (q_second * F.log_softmax(first, dim=1)).sum(1).mean() +
+            (q_first * F.log_softmax(second, dim=1)).sum(1).mean())
+        if self.bank_size:
+            self.bank = torch.cat([self.bank.to(first), first.detach(),
+                                   second.detach()])[-self.bank_size:]
+        return dict(loss=loss, rho=torch.tensor(rho))
