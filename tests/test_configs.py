@@ -33,6 +33,12 @@ def test_config_builds(path):
         assert model.num_classes == cfg.val_dataloader.dataset.num_classes
         assert cfg.train_cfg.type == 'IterBasedTrainLoop'
         return
+    if cfg.model.head.type == 'P2OTClusterHead':
+        # Clustering (configs/p2ot/): cluster logits, no class head.
+        model = MODELS.build(cfg.model)
+        logits = model(torch.zeros(2, 3, 32, 32), mode='tensor')
+        assert logits.shape == (2, cfg.model.head.num_clusters)
+        return
     if cfg.model.head.num_classes == 'auto':
         # A config for any dataset (configs/examples/): tools/train.py fills
         # in the training set's count; any count builds.

@@ -63,8 +63,13 @@ def p2ot_pseudo_labels(logits: torch.Tensor,
 class P2OTClusterHead(BaseModule):
     """Cluster head trained with P2OT's pseudo-labels.
 
-    A linear layer maps features to K cluster logits. For two views of a
-    batch, each view's pseudo-labels come from P2OT over its logits and a
+    A linear layer maps features to K cluster logits. It plugs into
+    mmpretrain's ``ImageClassifier`` with ``MultiViewClsDataPreprocessor``
+    (two views per image, stacked view-major); the labels of the data
+    samples are never read by the loss (they serve the evaluation only),
+    so this is clustering without labels. (The P2OT code trains the last
+    block of a DINO ViT; the issue's CPU configs train a small network from
+    scratch.) For two views of a batch, each view's pseudo-labels come from P2OT over its logits and a
     bank of the most recent logits (``bank_size`` rows: the transport sees
     more than one batch, 10 batches in the P2OT code), and each view learns
     the other's labels (swapped cross-entropy on the soft plan rows). rho
@@ -120,9 +125,24 @@ class P2OTClusterHead(BaseModule):
                                     self.marginal_weight)
         return labels[len(self.bank):]
 
-    def loss(self, feats_views: List) -> dict:
-        """Swapped cross-entropy of two views on each other's P2OT labels."""
-        first, second = (self(f) for f in feats_views[:2])
+    def loss(self, feats, data_samples=None, **kwargs) -> dict:
+        """Swapped cross-entropy of two views on each other's P2OT labels.
+
+        ``feats``: the view-major features of a two-view batch (what
+        ``ImageClassifier`` passes with ``MultiViewClsDataPreprocessor``),
+        or a list of the two views' features."""
+        if isinstance(feats, tuple):
+            feats = feats[-1]
+        if isinstance(feats, list):
+            views = feats[:2]
+        else:
+            if len(feats) % 2:
+                raise ValueError(
+                    'P2OTClusterHead needs two views of each image: use '
+                    "MultiView(num_views=2) and data_preprocessor=dict(type="
+                    "'MultiViewClsDataPreprocessor').")
+            views = feats.chunk(2)
+        first, second = (self(f) for f in views)
         rho = self.rho()
         q_first = self._labels(first, rho)
         q_second = self._labels(second, rho)
@@ -133,3 +153,14 @@ class P2OTClusterHead(BaseModule):
             self.bank = torch.cat([self.bank.to(first), first.detach(),
                                    second.detach()])[-self.bank_size:]
         return dict(loss=loss, rho=torch.tensor(rho))
+
+    def predict(self, feats, data_samples=None):
+        """Each sample's cluster (``pred_label``) and cluster scores."""
+        from mmpretrain.structures import DataSample
+        scores = F.softmax(self(feats), dim=1)
+        labels = scores.argmax(1, keepdim=True)
+        if data_samples is None:
+            data_samples = [DataSample() for _ in range(len(scores))]
+        for sample, score, label in zip(data_samples, scores, labels):
+            sample.set_pred_score(score).set_pred_label(label)
+        return data_samples
