@@ -1,8 +1,14 @@
 """tools/train.py --seeds and tools/leaderboard.py over tiny runs."""
 import csv
+import json
+import os
 import os.path as osp
 
+import numpy as np
 import pytest
+import torch
+
+from diffult_plugin.evaluation.metrics import TestAgnosticAccuracy
 
 from tests.fixtures import make_cifar
 from tests.test_tools.test_train_test import CONFIG, ROOT, _options, _run
@@ -24,10 +30,37 @@ def test_seeds_run_in_their_own_dirs(seeded_runs):
     assert "'seed': 1" in log or 'seed: 1' in log
 
 
+def _shifted_test_record(folder):
+    """A test_agnostic.json as tools/test.py --test-distributions writes it
+    (its own test: tests/test_tools/test_train_test.py)."""
+    metric = TestAgnosticAccuracy(train_class_counts=[20, 10, 5, 2])
+    rng = np.random.RandomState(0)
+    metric.process(None, [
+        dict(pred_score=torch.tensor(rng.dirichlet(np.ones(4)),
+                                     dtype=torch.float32),
+             gt_label=torch.tensor([c])) for c in [0, 1, 2, 3] * 10
+    ])
+    metrics = {f'test_agnostic/{k}': v
+               for k, v in metric.compute_metrics(metric.results).items()}
+    os.makedirs(folder, exist_ok=True)
+    with open(osp.join(folder, 'test_agnostic.json'), 'w') as f:
+        json.dump(dict(metrics=metrics), f)
+
+
 def test_leaderboard_writes_three_outputs(seeded_runs, tmp_path):
     _, work_dir, _ = seeded_runs
+    _shifted_test_record(osp.join(work_dir, 'seed0', 'shifted'))
     out = str(tmp_path / 'board')
     log = _run(['tools/leaderboard.py', work_dir, '--out-dir', out], '')
+    # Runs evaluated on the shifted test distributions get their table.
+    assert '1 runs on the shifted test distributions' in log
+    table = open(osp.join(out, 'test_agnostic.md')).read()
+    assert '| run | forward50 |' in table and '| seed0/shifted |' in table
+    for title in ('own prediction', 'train prior removed',
+                  'test prior (oracle)'):
+        assert f'### {title}' in table
+    assert open(osp.join(out, 'test_agnostic.png'), 'rb').read(4) == \
+        b'\x89PNG'
     for name in ('leaderboard.md', 'leaderboard.csv', 'leaderboard.html',
                  'per_class_accuracy.png', 'many_medium_few.png'):
         assert osp.isfile(osp.join(out, name)), name
@@ -42,25 +75,6 @@ def test_leaderboard_writes_three_outputs(seeded_runs, tmp_path):
     assert 'data:image/png;base64,' in open(
         osp.join(out, 'leaderboard.html')).read()
     assert '2 runs in 1 groups' in log
-
-
-def test_leaderboard_adds_the_shifted_test_table(seeded_runs, tmp_path):
-    data_root, work_dir, _ = seeded_runs
-    checkpoint = osp.join(work_dir, 'seed0', 'epoch_2.pth')
-    _run(['tools/test.py', CONFIG, checkpoint, '--work-dir',
-          osp.join(work_dir, 'seed0', 'shifted'), '--test-distributions',
-          '--cfg-options'] + _options(2), data_root)
-    out = str(tmp_path / 'board')
-    log = _run(['tools/leaderboard.py', work_dir, '--out-dir', out], '')
-    assert '1 runs on the shifted test distributions' in log
-    table = open(osp.join(out, 'test_agnostic.md')).read()
-    assert '| run | forward50 |' in table
-    assert '| seed0/shifted |' in table
-    for title in ('own prediction', 'train prior removed',
-                  'test prior (oracle)'):
-        assert f'### {title}' in table
-    assert open(osp.join(out, 'test_agnostic.png'), 'rb').read(4) == \
-        b'\x89PNG'
 
 
 def test_best_selection_is_flagged(seeded_runs, tmp_path):

@@ -25,40 +25,31 @@ def data_root(tmp_path_factory):
 
 def test_a_killed_run_rerun_by_the_same_command_ends_the_same(
         data_root, tmp_path):
-    command = ['tools/train.py', CONFIG, '--cfg-options'] + _options(2)
-    reference = str(tmp_path / 'reference')
-    _run(command[:2] + ['--work-dir', reference] + command[2:], data_root)
-    stopped = str(tmp_path / 'stopped')
-    _run(command[:2] + ['--work-dir', stopped] + command[2:], data_root)
+    command = ['tools/train.py', CONFIG, '--work-dir', str(tmp_path / 'run'),
+               '--cfg-options'] + _options(2)
+    _run(command, data_root)
+    final = str(tmp_path / 'run' / 'epoch_2.pth')
+    uninterrupted = _weights(final)
     # What a kill during epoch 2 leaves: epoch 1 saved, epoch 2 not.
-    final = osp.join(stopped, 'epoch_2.pth')
     with open(final, 'wb') as f:
         f.truncate(0)
-    with open(osp.join(stopped, 'last_checkpoint'), 'w') as f:
+    with open(str(tmp_path / 'run' / 'last_checkpoint'), 'w') as f:
         f.write(final)  # written before the kill, now dangling
-    log = _run(command[:2] + ['--work-dir', stopped] + command[2:],
-               data_root)
+    log = _run(command, data_root)
     assert 'resuming from' in log and 'epoch_1.pth' in log
     assert 'random state restored' in log
-    ours, theirs = _weights(final), _weights(
-        osp.join(reference, 'epoch_2.pth'))
-    assert ours.keys() == theirs.keys()
-    for key in ours:
-        assert torch.equal(ours[key], theirs[key]), key
+    resumed = _weights(final)
+    assert resumed.keys() == uninterrupted.keys()
+    for key in resumed:
+        assert torch.equal(resumed[key], uninterrupted[key]), key
 
-
-def test_checkpoints_of_another_config_are_not_overwritten(data_root,
-                                                           tmp_path):
-    work_dir = str(tmp_path / 'run')
-    _run(['tools/train.py', CONFIG, '--work-dir', work_dir,
-          '--cfg-options'] + _options(1), data_root)
-    before = _weights(osp.join(work_dir, 'epoch_1.pth'))
+    # Another config's run in the same work dir is refused, nothing is
+    # overwritten.
     proc = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG, '--work-dir', work_dir,
-         '--cfg-options'] + _options(1) + ['model.backbone.depth=32'],
-        cwd=ROOT, env=dict(os.environ, DIFFULT_CIFAR_ROOT=data_root),
+        [sys.executable] + command + ['model.backbone.depth=32'], cwd=ROOT,
+        env=dict(os.environ, DIFFULT_CIFAR_ROOT=data_root),
         capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0
     assert 'another config' in proc.stderr + proc.stdout
-    after = _weights(osp.join(work_dir, 'epoch_1.pth'))
-    assert all(torch.equal(before[k], after[k]) for k in before)
+    after = _weights(final)
+    assert all(torch.equal(resumed[k], after[k]) for k in resumed)
