@@ -3,6 +3,7 @@ from .class_label_dataset import ClassLabelDataset
 from .list_file_lt import (ImageNetLT, INaturalist2018, LongTailListDataset,
                            PlacesLT)
 from .long_tail_dataset import LongTailDataset
+from .metadata import META_KEYS, WithMetadata, spatiotemporal_meta
 from .num_classes import AUTO, resolve_num_classes
 from .long_tail_protocol import (class_counts_of, long_tail_class_counts,
                                  long_tail_indices)
@@ -14,5 +15,5 @@ __all__ = [
     'LongTailListDataset',
     'ImageNetLT', 'PlacesLT', 'INaturalist2018', 'long_tail_class_counts',
     'long_tail_indices', 'class_counts_of', 'ClassAwareSampler', 'AUTO',
-    'resolve_num_classes'
+    'resolve_num_classes', 'WithMetadata', 'spatiotemporal_meta', 'META_KEYS'
 ]
