@@ -151,8 +151,14 @@ def feature_statistics(features: torch.Tensor,
     keeps real-looking samples, and its OOD band starts at twice the
     largest real distance from the mean, where the diameter's starts
     1.4-1.8 times further out (on the first CPU protocol's bank the
-    diameter called all 4,464 generated candidates ID). The split of
-    generated candidates under each reading is still to be measured.
+    diameter called all 4,464 generated candidates ID). On the 4,464
+    generated candidates of the protocol v2 DiffuLT arm's bank (the tiny CPU
+    generator; same phi0 and statistics; 2026-11-28) the split is
+    58.8 / 38.7 / 2.5 % under the radius (its OOD: 11.9 % of class 9, the
+    noisiest), 92.7 / 7.3 / 0 under the diameter, 32.6 / 60.7 / 6.6 under
+    the 0.95 quantile and 24.9 / 65.3 / 9.8 under the 0.9 quantile (the
+    paper's: 40.7 / 50.1 / 9.2). The radius is the reading that keeps
+    real held-out images ID and still rejects generated ones.
 
     Args:
         features (Tensor): Real features (N, D).
