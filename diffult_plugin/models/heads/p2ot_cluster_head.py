@@ -48,15 +48,70 @@ def p2ot_pseudo_labels(logits: torch.Tensor,
             partial transport).
         column_mass (Tensor, optional): Target cluster sizes (uniform).
     """
+    cost = -F.log_softmax(logits.double(), dim=1)
+    return _labels_of_cost(cost, rho, epsilon, marginal_weight,
+                           column_mass).to(logits)
+
+
+def _labels_of_cost(cost: torch.Tensor, rho: float, epsilon: float,
+                    marginal_weight: float,
+                    column_mass: Optional[torch.Tensor] = None
+                    ) -> torch.Tensor:
+    """N times the real columns of the partial plan of ``cost``."""
     from diffult_plugin.diffult.filters.optimal_transport import \
         partial_sinkhorn
-    num, num_clusters = logits.shape
-    cost = -F.log_softmax(logits.double(), dim=1)
+    num, num_clusters = cost.shape
     if column_mass is None:
         column_mass = torch.ones(num_clusters, dtype=torch.float64)
     plan = partial_sinkhorn(cost.cpu(), column_mass.cpu(), rho, epsilon,
                             marginal_weight)
-    return (num * plan[:, :num_clusters]).to(logits)
+    return num * plan[:, :num_clusters]
+
+
+def knn_graph(features: torch.Tensor, k: int = 20) -> torch.Tensor:
+    """S of SP2OT: ``S[i, j] = 1`` when j is one of the ``k`` nearest
+    neighbours of i by cosine similarity of the features (i excluded)."""
+    feats = F.normalize(features.double(), dim=1)
+    similarity = feats @ feats.t()
+    similarity.fill_diagonal_(-math.inf)
+    k = min(k, len(feats) - 1)
+    graph = torch.zeros_like(similarity)
+    if k > 0:
+        graph.scatter_(1, similarity.topk(k, dim=1).indices, 1.0)
+    return graph
+
+
+@torch.no_grad()
+def sp2ot_pseudo_labels(logits: torch.Tensor,
+                        features: torch.Tensor,
+                        rho: float,
+                        semantic_weight: float = 1.0,
+                        num_neighbours: int = 20,
+                        mm_iters: int = 10,
+                        epsilon: float = 0.1,
+                        marginal_weight: float = 1.0) -> torch.Tensor:
+    """Soft pseudo-labels of SP2OT (arXiv 2404.03446): P2OT's objective
+    minus ``lambda_s <S, Q Q^T>``, a reward for giving the same cluster to
+    feature neighbours (S: :func:`knn_graph`), solved by
+    majorisation-minimisation: each of ``mm_iters`` steps linearises the
+    reward at the current labels and solves P2OT with the cost
+    ``-log P - lambda_s (1 - rho) (S + S^T) Q_m / k``.
+
+    Departure, stated: the linearised term is taken on the labels (rows
+    summing to at most 1) and divided by the neighbour count k, so it lies
+    in [0, 2 lambda_s (1 - rho)] whatever N and k (the SP2OT code scales
+    lambda_s by (1 - rho) on the plan itself).
+    """
+    graph = knn_graph(features, num_neighbours)
+    symmetric = (graph + graph.t()) / max(1, min(num_neighbours,
+                                                 len(graph) - 1))
+    weight = semantic_weight * (1.0 - rho)
+    base = -F.log_softmax(logits.double(), dim=1)
+    labels = _labels_of_cost(base, rho, epsilon, marginal_weight)
+    for _ in range(mm_iters):
+        labels = _labels_of_cost(base - weight * symmetric @ labels, rho,
+                                 epsilon, marginal_weight)
+    return labels.to(logits)
 
 
 @MODELS.register_module()

@@ -79,3 +79,32 @@ def test_the_head_learns_clusters_from_two_views():
     from diffult_plugin.evaluation.metrics import clustering_metrics
     assert clustering_metrics(pred.numpy(),
                               labels.numpy())['accuracy'] > 95
+
+
+def test_knn_graph_by_hand():
+    from diffult_plugin.models.heads import knn_graph
+    feats = torch.tensor([[1.0, 0.0], [0.9, 0.1], [0.0, 1.0], [0.1, 0.9]])
+    graph = knn_graph(feats, k=1)
+    assert graph.tolist() == [[0, 1, 0, 0], [1, 0, 0, 0], [0, 0, 0, 1],
+                              [0, 0, 1, 0]]
+
+
+def test_sp2ot_gives_ambiguous_samples_their_neighbours_cluster():
+    from diffult_plugin.models.heads import sp2ot_pseudo_labels
+    # Two clusters of 20; the last 5 samples of cluster 0 have ambiguous
+    # logits (0.5 / 0.5) but features among cluster 0's.
+    torch.manual_seed(0)
+    labels = torch.tensor([0] * 20 + [1] * 20)
+    feats = torch.stack([torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+                         ])[labels] + 0.05 * torch.randn(40, 2)
+    probs = torch.full((40, 2), 0.1)
+    probs[torch.arange(40), labels] = 0.9
+    probs[15:20] = 0.5
+    logits = probs.log()
+    plain = p2ot_pseudo_labels(logits, rho=0.5)
+    semantic = sp2ot_pseudo_labels(logits, feats, rho=0.5,
+                                   semantic_weight=2.0, num_neighbours=5)
+    ambiguous = slice(15, 20)
+    share = lambda q: float(q[ambiguous, 0].sum() / q[ambiguous].sum())
+    assert share(semantic) > share(plain) + 0.1
+    assert share(semantic) > 0.6
