@@ -349,6 +349,8 @@ class DiffuLTPipeline:
             return RealCopySource(dataset.dataset, seed=self.seed)
         num_classes = len(dataset.metainfo['classes'])
         cfg, options = self._generator_cfg(phi0_checkpoint, num_classes)
+        if not self.generator_checkpoint:
+            cfg, options = self._autoencoder(work_dir, cfg, options)
         checkpoint = self.generator_checkpoint or run_training_stage(
             'generator', self.generator_config,
             osp.join(work_dir, 'generator'), options)
@@ -361,6 +363,27 @@ class DiffuLTPipeline:
         return DiffusionSource(model, checkpoint, self.sampler,
                                self.num_steps, self.guidance_scale,
                                self.sample_batch_size)
+
+    def _autoencoder(self, work_dir: str, cfg, options: dict) -> tuple:
+        """Latent generators: train the autoencoder stage (the config its
+        ``model.autoencoder.config`` names, in ``<stages>/autoencoder``)
+        unless a checkpoint is given, and hand the checkpoint to the
+        generator. Returns the generator config and options."""
+        autoencoder = cfg.model.get('autoencoder')
+        if not autoencoder or autoencoder.get('checkpoint'):
+            return cfg, options
+        ae_options = {}
+        if self.stage_data == 'classifier':
+            # The generator's training set and pipeline (resize, flips).
+            ae_options['train_dataloader.dataset'] = copy.deepcopy(
+                options['train_dataloader.dataset'])
+        checkpoint = run_training_stage('autoencoder',
+                                        autoencoder['config'],
+                                        osp.join(work_dir, 'autoencoder'),
+                                        ae_options)
+        handed = {'model.autoencoder.checkpoint': checkpoint}
+        cfg.merge_from_dict(copy.deepcopy(handed))
+        return cfg, dict(options, **handed)
 
     def _filter(self, phi0_checkpoint: Optional[str], dataset, device: str):
         if self.filter_cfg is None:
@@ -407,6 +430,18 @@ class DiffuLTPipeline:
             if path and not osp.isfile(path):
                 raise FileNotFoundError(
                     f'DiffuLTSynthesisHook.{key}: {path} does not exist.')
+        if self.source == 'generator' and not self.generator_checkpoint:
+            autoencoder = Config.fromfile(
+                self.generator_config).model.get('autoencoder')
+            if autoencoder:
+                for key in ('config', 'checkpoint'):
+                    path = autoencoder.get(key)
+                    if path and not osp.isfile(path):
+                        raise FileNotFoundError(
+                            f'the generator config\'s model.autoencoder.'
+                            f'{key}: {path} does not exist; give an existing '
+                            'one, or checkpoint=None to train the '
+                            'autoencoder as a stage.')
         if self.filter_cfg is not None and \
                 TRANSFORMS.get(self.filter_cfg.get('type')) is None:
             raise ValueError(

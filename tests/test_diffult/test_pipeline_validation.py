@@ -96,3 +96,15 @@ def test_a_stage_config_that_does_not_exist(root, tmp_path):
         DiffuLTPipeline(phi0_config=PHI0,
                         generator_config=str(tmp_path / 'gen.py')),
         _proxy(root), tmp_path, 'generator_config: .* does not exist')
+
+
+def test_a_latent_generator_without_its_autoencoder(root, tmp_path):
+    latent = osp.join(ROOT, 'configs', 'diffusion',
+                      'diffult-latent-tiny_unet_cifar10lt-jpg_cpu.py')
+    os.environ.pop('DIFFULT_AE_CHECKPOINT', None)
+    # Its default autoencoder checkpoint (work_dirs/latent-ae/...) is not
+    # there: refused before phi0 trains, naming the key and the fix.
+    _refused(DiffuLTPipeline(phi0_config=PHI0, generator_config=latent),
+             _proxy(root), tmp_path,
+             r'model.autoencoder.checkpoint: .* does not exist; give an '
+             r'existing one, or checkpoint=None')
