@@ -82,9 +82,9 @@ def per_class_accuracy(pred: np.ndarray, labels: np.ndarray,
     ]
 
 
-def train_and_test(train_x, train_y, test_x, test_y, num_classes: int,
-                   epochs: int, seed: int, batch_size: int = 128):
-    """ResNet-32 on (train_x, train_y), accuracy on (test_x, test_y)."""
+def train_classifier(train_x, train_y, num_classes: int, epochs: int,
+                     seed: int, batch_size: int = 128):
+    """ResNet-32 trained from scratch on uint8 (N, H, W, 3) images."""
     from mmpretrain.registry import MODELS
     torch.manual_seed(seed)
     generator = torch.Generator().manual_seed(seed)
@@ -114,6 +114,11 @@ def train_and_test(train_x, train_y, test_x, test_y, num_classes: int,
             optim.step()
             sched.step()
     model.eval()
+    return model
+
+
+def evaluate(model, test_x, test_y, num_classes: int):
+    """Top-1 and per-class accuracy (%) on uint8 (N, H, W, 3) images."""
     preds = []
     with torch.no_grad():
         tx = torch.from_numpy(test_x).permute(0, 3, 1, 2).float()
@@ -123,6 +128,14 @@ def train_and_test(train_x, train_y, test_x, test_y, num_classes: int,
     pred = torch.cat(preds).numpy()
     return float(100 * np.mean(pred == test_y)), per_class_accuracy(
         pred, test_y, num_classes)
+
+
+def train_and_test(train_x, train_y, test_x, test_y, num_classes: int,
+                   epochs: int, seed: int, batch_size: int = 128):
+    """ResNet-32 on (train_x, train_y), accuracy on (test_x, test_y)."""
+    model = train_classifier(train_x, train_y, num_classes, epochs, seed,
+                             batch_size)
+    return evaluate(model, test_x, test_y, num_classes)
 
 
 def main():

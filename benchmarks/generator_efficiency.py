@@ -8,12 +8,15 @@ then measure
 - CAS, the classification accuracy score (Ravuri and Vinyals, NeurIPS
   2019): a ResNet-32 trained only on ``--per-class`` generated images of
   each class the DiffuLT proxy fills (those under ``--target`` real
-  images), tested on the real test images of those classes (the recipe of
-  benchmarks/bank_cas.py). The reference is the same classifier trained
-  on as many *real* images of those classes (the images the long-tail
-  subsampling left out), computed once per run;
+  images; the recipe of benchmarks/bank_cas.py), tested on real images of
+  those classes twice: on ``--val-per-class`` real images per class that
+  the long-tail subsampling left out (``cas_val``: what any choice made
+  from this benchmark reads, so nothing is chosen on the test set) and on
+  the real test images (``cas_test``, reported). The reference is the same
+  classifier trained on as many *real* left-out images (disjoint from the
+  validation ones), computed once per run;
 - phi0-FD on those classes: the Frechet distance between phi0 features of
-  the generated images and of the real left-out images above (phi0 =
+  the generated images and of those real reference images (phi0 =
   ``--phi0-config`` / ``--phi0-checkpoint``, the same for every variant,
   reused runs included), overall and averaged over the classes;
 - sampling cost: network evaluations per image and seconds per image.
@@ -22,10 +25,14 @@ then measure
     python benchmarks/generator_efficiency.py --variants pixel-tiny \\
         latent-tiny --minutes 28 --phi0-checkpoint <CE checkpoint>
 
-``--reuse VARIANT=WORK_DIR`` measures a run trained before with the same
-config (e.g. the generator stage of the CPU protocol's DiffuLT arm) instead
-of training it again; its training time is read from its log. Appends one
-record per variant to benchmarks/results/generator_efficiency.jsonl.
+Training times are what the runs themselves logged (the autoencoder's log
+span, the generator's time as ``TrainTimeBudgetHook`` counted it), so a
+rerun of the same command skips finished training and measures again; the
+generated images are cached in the variant's folder. ``--reuse
+VARIANT=WORK_DIR`` measures a pixel run trained before with the same
+config instead (its time: the median logged iteration time times its
+iterations, robust to pauses). Appends one record per variant to
+benchmarks/results/generator_efficiency.jsonl.
 """
 import argparse
 import datetime
@@ -45,8 +52,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from benchmarks.bank_cas import restrict, train_and_test  # noqa: E402
-from benchmarks.generator_training import validation_history  # noqa: E402
+from benchmarks.bank_cas import restrict  # noqa: E402
 from benchmarks.train_protocol import machine  # noqa: E402
 
 #: variant -> (generator config, autoencoder config or None).
@@ -145,25 +151,39 @@ def real_images(dataset, indices=None) -> np.ndarray:
         [batch for batch, _ in iter_raw_batches(dataset, indices, 512)])
 
 
-def left_out_images(lt_set, classes, per_class: int, seed: int):
+def left_out_images(lt_set, classes, per_class: int, seed: int,
+                    offset: int = 0):
     """``per_class`` real images of each class that the long-tail
-    subsampling left out (never seen by the generator)."""
+    subsampling left out (never seen by the generator), from position
+    ``offset`` of each class's seeded order (disjoint sets for disjoint
+    ranges)."""
     from diffult_plugin.diffult.sources import OracleSource
     source = OracleSource(lt_set, seed=seed)
     images, labels = [], []
     for c in classes:
-        if source.available(c) < per_class:
-            raise SystemExit(f'class {c} has {source.available(c)} left-out '
-                             f'images, fewer than --per-class {per_class}.')
-        images.append(source.generate(c, per_class, seed, 0))
+        if source.available(c) < offset + per_class:
+            raise SystemExit(
+                f'class {c} has {source.available(c)} left-out images, '
+                f'fewer than the {offset + per_class} needed (--per-class '
+                '+ --val-per-class).')
+        images.append(source.generate(c, per_class, seed, offset))
         labels += [c] * per_class
     return np.concatenate(images), np.asarray(labels)
 
 
 def generated_images(config, checkpoint, classes, per_class, sampler,
-                     num_steps, guidance, seed):
-    """``per_class`` samples of each class; returns images, labels and the
-    seconds per image."""
+                     num_steps, guidance, seed, cache: str):
+    """``per_class`` samples of each class, cached in ``cache`` (an .npz
+    keyed by the checkpoint and the settings); returns images, labels and
+    the seconds per image of the sampling that made them."""
+    from diffult_plugin.utils.atomic_io import atomic_write_bytes, sha256_file
+    key = dict(checkpoint_sha256=sha256_file(checkpoint), classes=classes,
+               per_class=per_class, sampler=sampler, num_steps=num_steps,
+               guidance=guidance, seed=seed)
+    if osp.isfile(cache):
+        data = np.load(cache)
+        if json.loads(str(data['key'])) == key:
+            return data['images'], data['labels'], float(data['seconds'])
     from diffult_plugin.diffult.sources import load_generator
     model = load_generator(config, checkpoint, 'cpu')
     labels = np.repeat(np.asarray(classes), per_class)
@@ -172,7 +192,28 @@ def generated_images(config, checkpoint, classes, per_class, sampler,
                           sampler=sampler, guidance_scale=guidance,
                           seed=seed, batch_size=250, progress=False)
     seconds = (time.time() - start) / max(1, len(labels))
-    return images.permute(0, 2, 3, 1).numpy(), labels, seconds
+    images = images.permute(0, 2, 3, 1).numpy()
+    import io
+    buffer = io.BytesIO()
+    np.savez(buffer, images=images, labels=labels, seconds=seconds,
+             key=json.dumps(key))
+    atomic_write_bytes(cache, buffer.getvalue())
+    return images, labels, seconds
+
+
+def median_iteration_seconds(work_dir: str) -> float:
+    """The median of the iteration times a run logged (vis_data)."""
+    times = []
+    for path in glob.glob(osp.join(work_dir, '*', 'vis_data',
+                                   'scalars.json')):
+        with open(path) as f:
+            for line in f:
+                record = json.loads(line)
+                if 'time' in record and 'loss' in record:
+                    times.append(record['time'])
+    if not times:
+        raise SystemExit(f'{work_dir} logged no iteration times.')
+    return float(np.median(times))
 
 
 def phi0_features(phi0, images: np.ndarray) -> torch.Tensor:
@@ -211,12 +252,66 @@ def train_seconds(checkpoint: str):
     return (hub.get('runtime_info') or {}).get(ELAPSED_KEY)
 
 
-def cas(train_x, train_y, test_x, test_y, classes, epochs, seed):
+def cas(train_x, train_y, eval_sets: dict, classes, epochs, seed) -> dict:
+    """ResNet-32 on the (train_x, train_y) images of ``classes``; top-1
+    and per-class accuracy on each of ``eval_sets`` ({name: (x, y)})."""
+    from benchmarks.bank_cas import evaluate, train_classifier
     train_x, train_y = restrict(train_x, train_y, classes)
-    test_x, test_y = restrict(test_x, test_y, classes)
-    top1, per_class = train_and_test(train_x, train_y, test_x, test_y,
-                                     len(classes), epochs, seed)
-    return top1, dict(zip(map(str, classes), per_class))
+    model = train_classifier(train_x, train_y, len(classes), epochs, seed)
+    out = {}
+    for name, (x, y) in eval_sets.items():
+        x, y = restrict(x, y, classes)
+        top1, per_class = evaluate(model, x, y, len(classes))
+        out[f'cas_{name}'] = top1
+        out[f'cas_{name}_per_class'] = dict(zip(map(str, classes),
+                                                per_class))
+    return out
+
+
+def trained_autoencoder(ae_dir: str, iterations: int):
+    """The autoencoder checkpoint when its run finished, else None."""
+    if not osp.isfile(osp.join(ae_dir, 'last_checkpoint')):
+        return None
+    checkpoint = last_checkpoint(ae_dir)
+    return checkpoint if iterations_of(checkpoint) >= iterations else None
+
+
+def budget_spent(gen_dir: str, minutes: float) -> bool:
+    if not osp.isfile(osp.join(gen_dir, 'last_checkpoint')):
+        return False
+    spent = train_seconds(last_checkpoint(gen_dir))
+    return spent is not None and spent >= minutes * 60
+
+
+def train_variant(name, config, ae_config, run_dir, args):
+    """Train (or find trained) one variant; returns its generator config,
+    checkpoint and the seconds of autoencoder and generator training."""
+    from mmengine.config import Config
+    ae_wall, ae_checkpoint = 0.0, None
+    if ae_config:
+        ae_dir = osp.join(run_dir, 'autoencoder')
+        ae_iters = args.autoencoder_iters or Config.fromfile(
+            osp.join(ROOT, ae_config)).train_cfg.max_iters
+        if trained_autoencoder(ae_dir, ae_iters) is None:
+            train(osp.join(ROOT, ae_config), ae_dir,
+                  [f'train_cfg.max_iters={ae_iters}'])
+        ae_checkpoint = trained_autoencoder(ae_dir, ae_iters)
+        ae_wall = log_wall_seconds(ae_dir)
+    gen_dir = osp.join(run_dir, 'generator')
+    gen_config = osp.join(run_dir, 'generator_config.py')
+    if not osp.isfile(gen_config):
+        remaining = args.minutes - ae_wall / 60
+        if remaining <= 1:
+            raise SystemExit(f'{name}: the autoencoder took '
+                             f'{ae_wall / 60:.1f} of {args.minutes} minutes; '
+                             'raise --minutes.')
+        budgeted_config(config, gen_config, remaining, ae_checkpoint)
+    budget = [h for h in Config.fromfile(gen_config).custom_hooks
+              if h['type'] == 'TrainTimeBudgetHook'][0]['max_minutes']
+    if not budget_spent(gen_dir, budget):
+        train(gen_config, gen_dir, [])
+    checkpoint = last_checkpoint(gen_dir)
+    return gen_config, checkpoint, ae_wall, train_seconds(checkpoint)
 
 
 def main():
@@ -238,6 +333,7 @@ def main():
     # 200 images of 6 classes: 13 minutes of guided DDIM-25 sampling for
     # the tiny pixel generator on 2 cores.
     parser.add_argument('--per-class', type=int, default=200)
+    parser.add_argument('--val-per-class', type=int, default=300)
     parser.add_argument('--sampler', default='ddim')
     parser.add_argument('--num-steps', type=int, default=25)
     parser.add_argument('--guidance', type=float, default=8.0)
@@ -255,116 +351,95 @@ def main():
     args = parser.parse_args()
     reuse = dict(item.split('=', 1) for item in args.reuse)
     for name in reuse:
-        if name not in VARIANTS:
-            raise SystemExit(f'--reuse {name}: unknown variant; choose one '
-                             f'of {sorted(VARIANTS)}.')
+        if name not in VARIANTS or VARIANTS[name][1]:
+            raise SystemExit(f'--reuse {name}: only pixel variants can be '
+                             f'reused ({[k for k, v in VARIANTS.items() if not v[1]]}).')
     if not osp.isfile(args.phi0_checkpoint):
         raise SystemExit(f'--phi0-checkpoint {args.phi0_checkpoint} does '
                          'not exist.')
 
     import diffult_plugin  # noqa: F401
     from diffult_plugin.datasets.long_tail_dataset import labels_of
+    from diffult_plugin.models.utils.frozen_classifier import \
+        Phi0FeatureExtractor
     lt_set, test_set = lt_real_sets(DATA_CONFIG)
     counts = np.bincount(labels_of(lt_set))
     classes = [int(c) for c in np.flatnonzero(counts < args.target)]
     print(f'CAS classes (fewer than {args.target} real images): {classes}',
           flush=True)
-    test_x, test_y = real_images(test_set), np.asarray(labels_of(test_set))
+    eval_sets = dict(
+        val=left_out_images(lt_set, classes, args.val_per_class, args.seed,
+                            offset=args.per_class),
+        test=(real_images(test_set), np.asarray(labels_of(test_set))))
+    real_x, real_y = left_out_images(lt_set, classes, args.per_class,
+                                     args.seed)
+    phi0 = Phi0FeatureExtractor(osp.join(ROOT, args.phi0_config),
+                                args.phi0_checkpoint, len(counts))
     common = dict(
+        benchmark='generator_efficiency',
         date=datetime.datetime.now().isoformat(timespec='seconds'),
         machine=machine(), threads=torch.get_num_threads(),
         cas_classes=classes, per_class=args.per_class,
-        cas_epochs=args.epochs, seed=args.seed, minutes=args.minutes,
+        val_per_class=args.val_per_class, cas_epochs=args.epochs,
+        seed=args.seed, minutes=args.minutes,
         phi0_checkpoint=args.phi0_checkpoint)
-    records = []
-    real_x, real_y = left_out_images(lt_set, classes, args.per_class,
-                                     args.seed)
-    from diffult_plugin.models.utils.frozen_classifier import \
-        Phi0FeatureExtractor
-    phi0 = Phi0FeatureExtractor(osp.join(ROOT, args.phi0_config),
-                                args.phi0_checkpoint, len(counts))
-    real_cas, real_per_class = cas(real_x, real_y, test_x, test_y, classes,
-                                   args.epochs, args.seed)
-    records.append(dict(common, benchmark='generator_efficiency',
-                        variant='real (left-out images)', cas=real_cas,
-                        cas_per_class=real_per_class))
-    print(json.dumps(records[-1]), flush=True)
     os.makedirs(osp.dirname(args.out), exist_ok=True)
+    records = [dict(common, variant='real (left-out images)',
+                    **cas(real_x, real_y, eval_sets, classes, args.epochs,
+                          args.seed))]
+    print(json.dumps(records[-1]), flush=True)
     with open(args.out, 'a') as f:
         f.write(json.dumps(records[-1]) + '\n')
+    real = records[0]
     for name in args.variants:
         config, ae_config = VARIANTS[name]
         run_dir = osp.join(args.work_dir, name)
-        ae_wall, ae_checkpoint, trained_by = 0.0, None, 'this benchmark'
         if name in reuse:
             gen_dir = reuse[name]
-            gen_wall = log_wall_seconds(gen_dir)
-            trained_by = f'reused run {gen_dir}'
             gen_config = osp.join(ROOT, config)
-            if ae_config:
-                raise SystemExit('--reuse of latent variants is not '
-                                 'supported (their autoencoder run is '
-                                 'not known).')
+            checkpoint = last_checkpoint(gen_dir)
+            ae_wall, trained_by = 0.0, f'reused run {gen_dir}'
+            gen_train = median_iteration_seconds(gen_dir) * iterations_of(
+                checkpoint)
         else:
-            if ae_config:
-                ae_dir = osp.join(run_dir, 'autoencoder')
-                ae_wall = train(
-                    osp.join(ROOT, ae_config), ae_dir,
-                    [f'train_cfg.max_iters={args.autoencoder_iters}']
-                    if args.autoencoder_iters else [])
-                ae_checkpoint = last_checkpoint(ae_dir)
-            gen_dir = osp.join(run_dir, 'generator')
-            remaining = args.minutes - ae_wall / 60
-            if remaining <= 1:
-                raise SystemExit(f'{name}: the autoencoder took '
-                                 f'{ae_wall / 60:.1f} of {args.minutes} '
-                                 'minutes; raise --minutes.')
-            gen_config = budgeted_config(
-                config, osp.join(run_dir, 'generator_config.py'), remaining,
-                ae_checkpoint)
-            gen_wall = train(gen_config, gen_dir, [])
-        checkpoint = last_checkpoint(gen_dir)
-        history = validation_history(gen_dir)
+            gen_config, checkpoint, ae_wall, gen_train = train_variant(
+                name, config, ae_config, run_dir, args)
+            trained_by = 'this benchmark'
         images, labels, seconds = generated_images(
             gen_config, checkpoint, classes, args.per_class, args.sampler,
-            args.num_steps, args.guidance, args.seed)
-        top1, per_class = cas(images, labels, test_x, test_y, classes,
-                              args.epochs, args.seed)
-        fd = phi0_fd(phi0, real_x, real_y, images, labels, classes)
-        budget_s = train_seconds(checkpoint)
+            args.num_steps, args.guidance, args.seed,
+            osp.join(run_dir, f'samples_{args.sampler}{args.num_steps}_w'
+                     f'{args.guidance:g}_{args.per_class}.npz'))
+        scores = cas(images, labels, eval_sets, classes, args.epochs,
+                     args.seed)
         record = dict(
-            common, benchmark='generator_efficiency', variant=name,
-            config=config, autoencoder_config=ae_config,
-            trained_by=trained_by, checkpoint=osp.relpath(checkpoint, ROOT)
+            common, variant=name, config=config,
+            autoencoder_config=ae_config, trained_by=trained_by,
+            checkpoint=osp.relpath(checkpoint, ROOT)
             if checkpoint.startswith(ROOT) else checkpoint,
             iterations=iterations_of(checkpoint),
-            autoencoder_wall_s=round(ae_wall, 1),
-            generator_wall_s=round(gen_wall, 1),
-            train_wall_s=round(ae_wall + gen_wall, 1),
-            # The generator's training time as the budget hook counted it.
-            generator_train_s=None if budget_s is None else round(
-                budget_s, 1),
-            validation=history[-1] if history else None, **fd,
+            autoencoder_train_s=round(ae_wall, 1),
+            generator_train_s=round(gen_train or 0.0, 1),
+            train_s=round(ae_wall + (gen_train or 0.0), 1),
             sampler=args.sampler, num_steps=args.num_steps,
             guidance=args.guidance,
             nfe_per_image=args.num_steps * (2 if args.guidance else 1),
-            sample_s_per_image=round(seconds, 4), cas=top1,
-            cas_per_class=per_class,
-            cas_over_real=round(top1 / real_cas, 3))
+            sample_s_per_image=round(seconds, 4), **scores,
+            cas_val_over_real=round(scores['cas_val'] / real['cas_val'], 3),
+            **phi0_fd(phi0, real_x, real_y, images, labels, classes))
         records.append(record)
         print(json.dumps(record), flush=True)
         with open(args.out, 'a') as f:
             f.write(json.dumps(record) + '\n')
-    print('\n| variant | wall min (AE + generator) | iterations | '
-          'phi0-FD (tail) | CAS | CAS / real |')
-    print('|---|---|---|---|---|---|')
+    print('\n| variant | training min (AE + generator) | iterations | '
+          'phi0-FD (tail) | CAS val | CAS test | CAS val / real |')
+    print('|---|---|---|---|---|---|---|')
     for r in records:
         fd = r.get('fd')
-        print(f"| {r['variant']} | "
-              f"{r.get('train_wall_s', 0) / 60:.1f} | "
+        print(f"| {r['variant']} | {r.get('train_s', 0) / 60:.1f} | "
               f"{r.get('iterations', '')} | "
-              f"{'' if fd is None else f'{fd:.1f}'} | {r['cas']:.1f} | "
-              f"{r.get('cas_over_real', 1.0)} |")
+              f"{'' if fd is None else f'{fd:.1f}'} | {r['cas_val']:.1f} | "
+              f"{r['cas_test']:.1f} | {r.get('cas_val_over_real', 1.0)} |")
 
 
 if __name__ == '__main__':

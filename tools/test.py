@@ -117,17 +117,16 @@ def write_test_agnostic(metrics: dict, work_dir: str, args) -> None:
     """test_agnostic.json (every value) and test_agnostic.md (the top-1
     table) in the work dir, and the table on stdout."""
     import datetime
-    import json
 
     from diffult_plugin.evaluation.metrics import format_test_agnostic_table
-    from diffult_plugin.utils.atomic_io import atomic_write_bytes
+    from diffult_plugin.utils.atomic_io import (atomic_write_bytes,
+                                                atomic_write_json)
     from diffult_plugin.utils.machine import machine_name
     record = dict(config=args.config, checkpoint=args.checkpoint,
                   date=datetime.datetime.now().isoformat(timespec='seconds'),
                   machine=machine_name(), metrics=metrics)
     table = format_test_agnostic_table(metrics)
-    atomic_write_bytes(osp.join(work_dir, 'test_agnostic.json'),
-                       (json.dumps(record, indent=1) + '\n').encode())
+    atomic_write_json(osp.join(work_dir, 'test_agnostic.json'), record)
     atomic_write_bytes(osp.join(work_dir, 'test_agnostic.md'),
                        (table + '\n').encode())
     print(f'top-1 (%) on the shifted test distributions of '

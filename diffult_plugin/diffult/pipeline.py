@@ -385,20 +385,19 @@ class DiffuLTPipeline:
         cfg.merge_from_dict(copy.deepcopy(handed))
         return cfg, dict(options, **handed)
 
-    def _filter(self, phi0_checkpoint: Optional[str], dataset, device: str):
+    def _filter(self, phi0_checkpoint: Optional[str], dataset, device: str,
+                image_size: Optional[int] = None):
+        """The filter; ``image_size`` is the generator's resolution (None
+        for real-image sources)."""
         if self.filter_cfg is None:
             return None
         cfg = dict(self.filter_cfg)
         cfg.setdefault('phi0_config', self._phi0_trained_config)
-        if self.stage_data == 'classifier' and \
-                self.source == 'generator' and \
+        if self.stage_data == 'classifier' and image_size is not None and \
                 cfg.get('type') == 'DiffuLTFilter':
             # Real images of any size are compared with generated ones at
             # the generator's resolution.
-            cfg.setdefault(
-                'image_size',
-                int(Config.fromfile(self.generator_config).model.get(
-                    'image_size', 32)))
+            cfg.setdefault('image_size', int(image_size))
         if cfg.get('phi0_checkpoint') is None:
             cfg['phi0_checkpoint'] = phi0_checkpoint
         cfg.setdefault('device', device)
@@ -487,7 +486,9 @@ class DiffuLTPipeline:
         phi0_checkpoint = self._phi0(stages_dir,
                                      len(dataset.metainfo['classes']))
         source = self._source(stages_dir, dataset, phi0_checkpoint, device)
-        sample_filter = self._filter(phi0_checkpoint, dataset, device)
+        sample_filter = self._filter(
+            phi0_checkpoint, dataset, device,
+            getattr(getattr(source, 'model', None), 'image_size', None))
         progress = _Progress(
             int(sum(slots) * 1.1) // max(1, get_dist_info()[1]),
             enabled=True)

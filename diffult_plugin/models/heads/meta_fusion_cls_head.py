@@ -110,7 +110,6 @@ class MetaFusionClsHead(WeightedLinearClsHead):
             self.film = nn.Linear(meta_encoder.out_dim, 2 * in_channels)
             nn.init.zeros_(self.film.weight)
             nn.init.zeros_(self.film.bias)
-        self._samples = None
 
     def _meta(self, data_samples: Sequence, device) -> tuple:
         """The batch's meta vectors (B, D) and masks (B,)."""
@@ -140,14 +139,15 @@ class MetaFusionClsHead(WeightedLinearClsHead):
         scale, shift = self.film(embedding).chunk(2, dim=1)
         return image * (1 + scale) + shift
 
-    def pre_logits(self, feats):
+    def pre_logits(self, feats, data_samples: Optional[Sequence] = None):
+        """Image features fused with the samples' metadata; without data
+        samples (a bare ``forward``) the image features alone."""
         image = super().pre_logits(feats)
-        if self._samples is None:
-            # No data samples (a bare forward): vision only.
+        if data_samples is None:
             meta = image.new_zeros(len(image), self.meta_dim)
             mask = image.new_zeros(len(image))
         else:
-            meta, mask = self._meta(self._samples, image.device)
+            meta, mask = self._meta(data_samples, image.device)
             if self.training and self.mask_prob > 0:
                 keep = torch.rand(len(mask), device=mask.device) >= \
                     self.mask_prob
@@ -155,15 +155,9 @@ class MetaFusionClsHead(WeightedLinearClsHead):
         return self.fuse(image, meta, mask)
 
     def loss(self, feats, data_samples, **kwargs):
-        self._samples = data_samples
-        try:
-            return super().loss(feats, data_samples, **kwargs)
-        finally:
-            self._samples = None
+        cls_score = self.fc(self.pre_logits(feats, data_samples))
+        return self._get_loss(cls_score, data_samples, **kwargs)
 
     def predict(self, feats, data_samples=None):
-        self._samples = data_samples
-        try:
-            return super().predict(feats, data_samples)
-        finally:
-            self._samples = None
+        cls_score = self.test_logits(self.pre_logits(feats, data_samples))
+        return self._get_predictions(cls_score, data_samples)
