@@ -101,6 +101,11 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
     ('diffult-oracle',
      _v2('diffult-oracle_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
     ('diffult', _v2('diffult_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
+    # The latent generator (within the pixel generator's training time),
+    # phi0 = the CE arm's seed-0 checkpoint.
+    ('diffult-latent',
+     _v2('diffult-latent_resnet32_cifar10lt-jpg', reuse_seed0_stages=True,
+         needs=('ce', ))),
     ('ceiling', _v2('ce_resnet32_cifar10-jpg', seeds=(0, ))),
     ('ride', _v2('ride_resnet32_cifar10lt-jpg', seeds=(0, ))),
     ('aglu-se', _v2('aglu-se_resnet32_cifar10lt-jpg', seeds=(0, ))),

@@ -160,31 +160,13 @@ def same_command_resumes(cfg, config_path: str) -> None:
 
 
 def cpu_distributed(cfg) -> None:
-    """Let ``--launcher pytorch`` (torchrun, tools/dist_train.sh) train on
-    machines without a GPU.
-
-    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` and wraps the
-    model with ``device_ids=[LOCAL_RANK]``; both fail on the CPU. Without a
-    GPU the process group is initialised here with gloo (mmengine then
-    skips its own initialisation) and DDP gets ``device_ids=None``.
-    """
-    import torch
-    import torch.distributed as dist
-    if cfg.launcher == 'none' or torch.cuda.is_available():
-        return
-    if cfg.launcher != 'pytorch':
-        raise SystemExit(f'--launcher {cfg.launcher} needs GPUs here; on a '
-                         'CPU-only machine use --launcher pytorch (torchrun, '
-                         'tools/dist_train.sh), which trains with gloo.')
-    cfg.setdefault('env_cfg', ConfigDict())
-    cfg.env_cfg.setdefault('dist_cfg', ConfigDict())
-    cfg.env_cfg.dist_cfg.backend = 'gloo'
-    if not dist.is_initialized():
-        dist.init_process_group(backend='gloo')
-    wrapper = dict(cfg.get('model_wrapper_cfg') or {})
-    wrapper.setdefault('type', 'MMDistributedDataParallel')
-    wrapper['device_ids'] = None
-    cfg.model_wrapper_cfg = wrapper
+    """``--launcher pytorch`` on machines without a GPU (gloo); see
+    :func:`diffult_plugin.utils.distributed.prepare_launcher`."""
+    from diffult_plugin.utils.distributed import prepare_launcher
+    try:
+        prepare_launcher(cfg)
+    except ValueError as error:
+        raise SystemExit(f'--{error}')
 
 
 def run_seeds(args, argv):

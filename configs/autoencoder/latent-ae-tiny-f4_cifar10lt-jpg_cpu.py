@@ -7,16 +7,11 @@
 #
 #   python tools/train.py configs/autoencoder/latent-ae-tiny-f4_cifar10lt-jpg_cpu.py
 _base_ = [
+    '../_base_/models/latent-autoencoder_tiny-f4.py',
     '../_base_/datasets/cifar10lt-jpg_diffusion_bs128.py',
     '../_base_/schedules/autoencoder-cpu_adam_1000it.py',
     '../_base_/default_runtime.py',
 ]
-model = dict(
-    type='LatentAutoencoder',
-    autoencoder='tiny-f4',
-    image_size=32,
-    kl_weight=1e-4,
-    data_preprocessor=dict(type='DiffusionDataPreprocessor', to_rgb=True))
 train_dataloader = dict(batch_size=64)
 # Reconstruction-only: no generation to validate (the base's label set).
 val_dataloader = None

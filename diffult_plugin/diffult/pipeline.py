@@ -430,8 +430,10 @@ class DiffuLTPipeline:
                 raise FileNotFoundError(
                     f'DiffuLTSynthesisHook.{key}: {path} does not exist.')
         if self.source == 'generator' and not self.generator_checkpoint:
-            autoencoder = Config.fromfile(
-                self.generator_config).model.get('autoencoder')
+            generator_cfg = Config.fromfile(self.generator_config)
+            generator_cfg.merge_from_dict(
+                copy.deepcopy(self.generator_cfg_options))
+            autoencoder = generator_cfg.model.get('autoencoder')
             if autoencoder:
                 for key in ('config', 'checkpoint'):
                     path = autoencoder.get(key)

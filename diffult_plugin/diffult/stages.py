@@ -1,5 +1,6 @@
 """Run a training stage (phi0, generator) once: skip when done, resume when
 interrupted."""
+import contextlib
 import glob
 import json
 import os
@@ -14,6 +15,7 @@ from mmengine.dist import get_dist_info
 from mmengine.logging import MMLogger
 
 from diffult_plugin.utils.atomic_io import atomic_write_json, sha256_file
+from diffult_plugin.utils.distributed import stage_environment
 from diffult_plugin.utils.folder_lock import folder_lock
 from diffult_plugin.utils.safe_loading import readable_checkpoint
 
@@ -95,79 +97,111 @@ def run_training_stage(name: str,
                        poll_seconds: float = 10.0) -> str:
     """Train ``config`` in ``work_dir`` unless done; returns its checkpoint.
 
-    Rank 0 trains in a child process (``train_stage``), passing
-    ``--resume`` when the folder holds an interrupted run, and writes
-    ``stage_done.json`` (checkpoint path and sha256) at the end. Other ranks
-    wait for that file (no collective with a timeout is held during a
-    training stage that may take hours).
+    The stage trains in child processes (``train_stage``), passing
+    ``--resume`` when the folder holds an interrupted run, and rank 0 writes
+    ``stage_done.json`` (checkpoint path and sha256) at the end. In a
+    distributed run every rank starts one child, and the children form a
+    process group of their own (same ranks and master, another port): the
+    stage trains with DDP on all ranks, each on ``1 / world_size`` of the
+    config's global batch, so one process and N follow the same recipe.
+    Rank 0 decides (done, resume or start) and tells the others before any
+    child starts; no collective is held while the stage trains (the other
+    ranks then wait for ``stage_done.json``).
 
     Args:
         name (str): Stage name for messages ('phi0', 'generator').
         config (str): The stage's config file.
         work_dir (str): Its own folder.
         cfg_options (dict, optional): Config overrides.
-        poll_seconds (float): How often waiting ranks look for the result.
+        poll_seconds (float): How often ranks > 0 look for the result.
     """
     logger = MMLogger.get_current_instance()
-    checkpoint = _finished(work_dir)
-    if checkpoint:
-        logger.info(f'stage {name}: done before ({checkpoint}), skipped')
-        return checkpoint
-    rank, _ = get_dist_info()
-    if rank != 0:
-        while True:
+    rank, world_size = get_dist_info()
+    if world_size == 1:
+        checkpoint = _finished(work_dir)
+        if checkpoint:
+            logger.info(f'stage {name}: done before ({checkpoint}), skipped')
+            return checkpoint
+        with folder_lock(work_dir, f'{name} stage folder'):
+            # Finished by a run that held the lock before this one got it?
             checkpoint = _finished(work_dir)
             if checkpoint:
+                logger.info(f'stage {name}: done meanwhile ({checkpoint})')
                 return checkpoint
+            return _train_stage(name, config, work_dir, cfg_options, logger,
+                                resume_checkpoint(work_dir) is not None)
+
+    import torch.distributed as dist
+    lock = folder_lock(work_dir, f'{name} stage folder') if rank == 0 \
+        else contextlib.nullcontext()
+    with lock:
+        plan = [None, False]
+        if rank == 0:
+            checkpoint = _finished(work_dir)
+            plan = [checkpoint, checkpoint is None
+                    and resume_checkpoint(work_dir) is not None]
+        dist.broadcast_object_list(plan, src=0)
+        checkpoint, resume = plan
+        if checkpoint:
+            logger.info(f'stage {name}: done before ({checkpoint}), skipped')
+            return checkpoint
+        checkpoint = _train_stage(name, config, work_dir, cfg_options, logger,
+                                  resume, rank, world_size)
+    while checkpoint is None:
+        checkpoint = _finished(work_dir)
+        if checkpoint is None:
             if osp.isfile(osp.join(work_dir, FAILED)):
                 raise RuntimeError(f'stage {name} failed on rank 0; see '
                                    f'{work_dir}.')
             time.sleep(poll_seconds)
-
-    with folder_lock(work_dir, f'{name} stage folder'):
-        # Finished by a run that held the lock before this one got it?
-        checkpoint = _finished(work_dir)
-        if checkpoint:
-            logger.info(f'stage {name}: done meanwhile ({checkpoint})')
-            return checkpoint
-        return _train_stage(name, config, work_dir, cfg_options, logger)
+    return checkpoint
 
 
-def _train_stage(name, config, work_dir, cfg_options, logger) -> str:
-    atomic_write_json(osp.join(work_dir, MARKER),
-                      dict(stage=name, config=config))
+def _train_stage(name, config, work_dir, cfg_options, logger, resume: bool,
+                 rank: int = 0, world_size: int = 1) -> Optional[str]:
+    """Train the stage in a child process (one per rank); rank 0 returns
+    the checkpoint, other ranks None."""
     failed = osp.join(work_dir, FAILED)
-    if osp.isfile(failed):
-        os.remove(failed)
-    resume = resume_checkpoint(work_dir) is not None
+    if rank == 0:
+        atomic_write_json(osp.join(work_dir, MARKER),
+                          dict(stage=name, config=config))
+        if osp.isfile(failed):
+            os.remove(failed)
     command = [
         sys.executable, '-m', 'diffult_plugin.diffult.train_stage',
         config, '--work-dir', work_dir, '--cfg-options-json',
         json.dumps(cfg_options or {})
-    ] + (['--resume'] if resume else [])
+    ] + (['--resume'] if resume else []) + (
+        ['--launcher', 'pytorch'] if world_size > 1 else [])
     logger.info(f'stage {name}: {"resuming" if resume else "training"} '
-                f'{config} in {work_dir}')
-    env = dict(os.environ)
+                f'{config} in {work_dir}'
+                + (f' on {world_size} ranks' if world_size > 1 else ''))
+    env = stage_environment(name, rank, world_size)
     # The child must import the same diffult_plugin as this process.
     package_root = osp.dirname(osp.dirname(osp.dirname(osp.dirname(
         osp.abspath(__file__)))))
     env['PYTHONPATH'] = os.pathsep.join(
         [package_root] + [p for p in [env.get('PYTHONPATH')] if p])
-    # A launcher's variables would make the child join the parent's group.
-    for key in ('RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'MASTER_ADDR',
-                'MASTER_PORT', 'LOCAL_WORLD_SIZE'):
-        env.pop(key, None)
     result = subprocess.run(command, env=env, **child_process_kwargs())
     if result.returncode != 0:
-        atomic_write_json(failed, dict(returncode=result.returncode))
-        checkpoint = resume_checkpoint(work_dir)
-        hint = (f'Running the same command again resumes it from '
-                f'{checkpoint}.' if checkpoint else
-                'It wrote no checkpoint: fix the error in its log; the same '
-                'command then trains it from the start.')
+        if rank == 0:
+            atomic_write_json(failed, dict(returncode=result.returncode))
+        if rank == 0:
+            checkpoint = resume_checkpoint(work_dir)
+            hint = (f'Running the same command again resumes it from '
+                    f'{checkpoint}.' if checkpoint else
+                    'It wrote no checkpoint: fix the error in its log; the '
+                    'same command then trains it from the start.')
+        else:
+            hint = ('Rank 0 says whether it resumes; the same command '
+                    'continues from its last checkpoint.')
         raise RuntimeError(
             f'stage {name} ({config}) failed with exit code '
-            f'{result.returncode}; its log is in {work_dir}. {hint}')
+            f'{result.returncode}'
+            + (f' on rank {rank}' if world_size > 1 else '')
+            + f'; its log is in {work_dir}. {hint}')
+    if rank != 0:
+        return None
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
         checkpoint = f.read().strip()
     atomic_write_json(

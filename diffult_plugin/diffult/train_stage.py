@@ -5,7 +5,12 @@ a separate process, so the stage's mmengine runner, logger and message hub
 never mix with those of the run that launched it::
 
     python -m diffult_plugin.diffult.train_stage CONFIG \
-        --work-dir DIR [--resume] [--cfg-options-json '{"a.b": 1}']
+        --work-dir DIR [--resume] [--cfg-options-json '{"a.b": 1}'] \
+        [--launcher pytorch]
+
+With ``--launcher pytorch`` (every rank of a distributed run starts one,
+in a process group of the stage's own) the stage trains with DDP on all
+ranks, each on ``batch_size / world_size`` of the config's global batch.
 """
 import argparse
 import json
@@ -17,6 +22,8 @@ def main(argv=None):
     parser.add_argument('--work-dir', required=True)
     parser.add_argument('--resume', action='store_true')
     parser.add_argument('--cfg-options-json', default='{}')
+    parser.add_argument('--launcher', choices=('none', 'pytorch'),
+                        default='none')
     args = parser.parse_args(argv)
 
     import diffult_plugin  # noqa: F401  (registers components)
@@ -27,7 +34,14 @@ def main(argv=None):
     from diffult_plugin.datasets import resolve_num_classes
     resolve_num_classes(cfg)
     cfg.work_dir = args.work_dir
-    cfg.launcher = 'none'
+    cfg.launcher = args.launcher
+    if args.launcher == 'pytorch':
+        import os
+
+        from diffult_plugin.utils.distributed import (prepare_launcher,
+                                                      split_global_batch)
+        split_global_batch(cfg, int(os.environ.get('WORLD_SIZE', 1)))
+        prepare_launcher(cfg)
     cfg.resume = bool(args.resume)
     if args.resume:
         cfg.load_from = None

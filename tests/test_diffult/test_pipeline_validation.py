@@ -108,3 +108,19 @@ def test_a_latent_generator_without_its_autoencoder(root, tmp_path):
              _proxy(root), tmp_path,
              r'model.autoencoder.checkpoint: .* does not exist; give an '
              r'existing one, or checkpoint=None')
+
+
+def test_a_latent_generator_whose_autoencoder_becomes_a_stage(root):
+    # generator_cfg_options that set the autoencoder checkpoint to None
+    # make it a stage: the missing default checkpoint is no error then.
+    latent = osp.join(ROOT, 'configs', 'diffusion',
+                      'diffult-latent-tiny_unet_cifar10lt-jpg_cpu.py')
+    os.environ.pop('DIFFULT_AE_CHECKPOINT', None)
+    proxy = _proxy(root)
+    DiffuLTPipeline(
+        phi0_config=PHI0, generator_config=latent,
+        generator_cfg_options={'model.autoencoder.checkpoint': None}
+    ).validate(proxy)
+    with pytest.raises(FileNotFoundError, match='model.autoencoder'):
+        DiffuLTPipeline(phi0_config=PHI0,
+                        generator_config=latent).validate(proxy)

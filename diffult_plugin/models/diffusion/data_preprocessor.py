@@ -43,3 +43,13 @@ class DiffusionDataPreprocessor(BaseDataPreprocessor):
             labels = torch.cat([s.gt_label.reshape(-1)[:1] for s in samples
                                 ]).to(self.device)
         return dict(inputs=images, data_samples=samples, labels=labels)
+
+
+def build_diffusion_preprocessor(cfg=None):
+    """The data preprocessor of a diffusion-side model (generator,
+    autoencoder): ``DiffusionDataPreprocessor`` by default, a config built
+    from mmpretrain's registry (mmengine's ``BaseModel`` would look in its
+    own), or a module as it is."""
+    if cfg is None:
+        cfg = dict(type='DiffusionDataPreprocessor')
+    return MODELS.build(cfg) if isinstance(cfg, dict) else cfg

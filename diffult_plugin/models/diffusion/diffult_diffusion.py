@@ -12,6 +12,7 @@ from mmpretrain.registry import DATASETS, MODELS
 from mmpretrain.structures import DataSample
 
 from .ada_augment import ada_augment, augment_dim
+from .data_preprocessor import build_diffusion_preprocessor
 from .latent_autoencoder import FrozenAutoencoder
 from .losses import (aid_distance, aid_loss, cbdm_loss, ddpm_loss,
                      min_snr_weights)
@@ -163,13 +164,9 @@ class DiffuLTDiffusion(BaseModel):
                      batch_size=256),
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='DiffusionDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            # mmengine's BaseModel would look in its own registry.
-            data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            data_preprocessor=build_diffusion_preprocessor(data_preprocessor),
+            init_cfg=init_cfg)
         if prediction_type not in PREDICTION_TYPES:
             raise ValueError(f'DiffuLTDiffusion.prediction_type must be one '
                              f'of {PREDICTION_TYPES}, got '

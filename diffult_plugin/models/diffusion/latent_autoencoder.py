@@ -10,6 +10,9 @@ from mmengine.config import Config
 from mmengine.model import BaseModel
 from mmengine.runner import load_checkpoint
 from mmpretrain.registry import MODELS
+from mmpretrain.structures import DataSample
+
+from .data_preprocessor import build_diffusion_preprocessor
 
 #: Autoencoder sizes (diffusers ``AutoencoderKL`` arguments). The image side
 #: shrinks by 2 per block after the first: 'tiny-f4' maps 32 x 32 RGB to
@@ -69,12 +72,9 @@ class LatentAutoencoder(BaseModel):
                  stats_momentum: float = 0.01,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None):
-        if data_preprocessor is None:
-            data_preprocessor = dict(type='DiffusionDataPreprocessor')
-        if isinstance(data_preprocessor, dict):
-            data_preprocessor = MODELS.build(data_preprocessor)
         super().__init__(
-            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+            data_preprocessor=build_diffusion_preprocessor(data_preprocessor),
+            init_cfg=init_cfg)
         if isinstance(autoencoder, str):
             if autoencoder not in AUTOENCODER_PRESETS:
                 raise KeyError(
@@ -180,7 +180,6 @@ class LatentAutoencoder(BaseModel):
         samples = list(data_samples or [None] * len(images))
         out = []
         for i, sample in enumerate(samples):
-            from mmpretrain.structures import DataSample
             sample = sample if sample is not None else DataSample()
             sample.set_field(float(psnr[i]), 'psnr')
             out.append(sample)

@@ -4,15 +4,10 @@
 # classifier's real long-tailed set with the generator's pipeline (the
 # generator stage config names this file in model.autoencoder).
 _base_ = [
+    '../../models/latent-autoencoder_tiny-f4.py',
     '../../schedules/autoencoder-cpu_adam_1000it.py',
     '../../default_runtime.py',
 ]
-model = dict(
-    type='LatentAutoencoder',
-    autoencoder='tiny-f4',
-    image_size=32,
-    kl_weight=1e-4,
-    data_preprocessor=dict(type='DiffusionDataPreprocessor', to_rgb=True))
 train_dataloader = dict(
     batch_size=64,
     num_workers=2,
