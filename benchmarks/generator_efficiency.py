@@ -99,8 +99,9 @@ def iterations_of(checkpoint: str) -> int:
     return int(match.group(1)) if match else -1
 
 
-def train(config: str, work_dir: str, options: list) -> float:
-    """tools/train.py on ``config``; returns the wall seconds."""
+def train(config: str, work_dir: str, options: list) -> None:
+    """tools/train.py on ``config`` (resuming what the folder holds); the
+    time it took is read from the run's own logs and checkpoint."""
     cmd = [sys.executable, osp.join(ROOT, 'tools', 'train.py'), config,
            '--work-dir', work_dir]
     if osp.isfile(osp.join(work_dir, 'last_checkpoint')):
@@ -108,9 +109,7 @@ def train(config: str, work_dir: str, options: list) -> float:
     if options:
         cmd += ['--cfg-options'] + options
     print('+', ' '.join(cmd), flush=True)
-    start = time.time()
     subprocess.run(cmd, cwd=ROOT, check=True)
-    return time.time() - start
 
 
 def budgeted_config(config: str, out: str, minutes: float,
