@@ -1,5 +1,7 @@
 from .cifar_lt import CIFAR10LT, CIFAR100LT
 from .class_label_dataset import ClassLabelDataset
+from .cub_attributes import CUBAttributes
+from .inaturalist_meta import INaturalistMeta, observation_meta
 from .list_file_lt import (ImageNetLT, INaturalist2018, LongTailListDataset,
                            PlacesLT)
 from .long_tail_dataset import LongTailDataset
@@ -15,5 +17,6 @@ __all__ = [
     'LongTailListDataset',
     'ImageNetLT', 'PlacesLT', 'INaturalist2018', 'long_tail_class_counts',
     'long_tail_indices', 'class_counts_of', 'ClassAwareSampler', 'AUTO',
-    'resolve_num_classes', 'WithMetadata', 'spatiotemporal_meta', 'META_KEYS'
+    'resolve_num_classes', 'WithMetadata', 'spatiotemporal_meta', 'META_KEYS',
+    'CUBAttributes', 'INaturalistMeta', 'observation_meta'
 ]

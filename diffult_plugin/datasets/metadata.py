@@ -15,6 +15,8 @@ from typing import Optional, Sequence
 import numpy as np
 from mmpretrain.registry import DATASETS
 
+from .pipeline_of import find_pipeline
+
 #: The data-sample fields that carry meta-information (give them to
 #: ``PackInputs(meta_keys=...)``).
 META_KEYS = ('meta', 'meta_mask')
@@ -41,13 +43,22 @@ def spatiotemporal_meta(latitude: float, longitude: float,
 
 @DATASETS.register_module()
 class WithMetadata:
-    """A dataset whose samples get meta-information from a CSV file.
+    """A dataset whose samples get meta-information from a CSV file or from
+    pre-computed embeddings.
 
     The CSV has a header; ``key_column`` names the column that identifies a
     sample (its image path relative to ``image_root``, or its file name),
     ``columns`` the numeric columns that form the vector. Encoded as given,
     or with ``encoding='spatiotemporal'`` from the columns latitude,
     longitude[, month[, hour]] (:func:`spatiotemporal_meta`).
+
+    A ``.npz`` file instead holds pre-computed embeddings (text embeddings of
+    captions, for example; nothing is downloaded or computed at run time):
+    an array ``keys`` (strings, the sample keys as above) and an array
+    ``vectors`` of shape (N, D), or (N, K, D) for K embeddings per sample
+    (CUB's ten captions), of which each read takes one at random (as the
+    MetaFormer code does) or, with ``multiple='mean'``, their mean.
+    ``columns`` and ``encoding`` do not apply to it.
 
     Args:
         dataset (dict): The wrapped dataset (any with ``img_path`` in its
@@ -60,20 +71,32 @@ class WithMetadata:
         encoding (str): 'raw' or 'spatiotemporal'. Defaults to 'raw'.
         allow_missing (bool): A sample without a row is masked (True) or an
             error (False, the default).
+        multiple (str): 'random' or 'mean', for K embeddings per sample in
+            a ``.npz`` file. Defaults to 'random'.
     """
 
     def __init__(self,
                  dataset,
                  meta_file: str,
-                 columns: Sequence[str],
+                 columns: Sequence[str] = (),
                  key_column: str = 'image',
                  image_root: Optional[str] = None,
                  encoding: str = 'raw',
-                 allow_missing: bool = False):
+                 allow_missing: bool = False,
+                 multiple: str = 'random'):
+        if multiple not in ('random', 'mean'):
+            raise ValueError("WithMetadata.multiple must be 'random' or "
+                             f"'mean', got {multiple!r}.")
+        embeddings = meta_file.endswith('.npz')
+        if not embeddings and not columns:
+            raise ValueError('WithMetadata.columns: name the CSV columns of '
+                             'the meta vector (or give a .npz of '
+                             'embeddings).')
         if encoding not in ('raw', 'spatiotemporal'):
             raise ValueError("WithMetadata.encoding must be 'raw' or "
                              f"'spatiotemporal', got {encoding!r}.")
-        if encoding == 'spatiotemporal' and not 2 <= len(columns) <= 4:
+        if encoding == 'spatiotemporal' and not embeddings and \
+                not 2 <= len(columns) <= 4:
             raise ValueError(
                 "WithMetadata(encoding='spatiotemporal') needs the columns "
                 'latitude, longitude[, month[, hour]] in that order, got '
@@ -84,11 +107,13 @@ class WithMetadata:
         self.meta_file = meta_file
         self.image_root = image_root
         self.allow_missing = allow_missing
-        self.rows = self._read(meta_file, list(columns), key_column,
-                               encoding)
-        self.meta_dim = len(next(iter(self.rows.values()))) if self.rows \
-            else (7 if encoding == 'spatiotemporal' else len(columns))
-        self.pipeline = getattr(self.dataset, 'pipeline', None)
+        self.multiple = multiple
+        self.rows = self._read_embeddings(meta_file) if embeddings else \
+            self._read(meta_file, list(columns), key_column, encoding)
+        self.meta_dim = next(iter(self.rows.values())).shape[-1] if \
+            self.rows else (7 if encoding == 'spatiotemporal' else
+                            len(columns))
+        self.pipeline = find_pipeline(self.dataset)
         # Checked now, not at the first batch of a long run.
         for index in range(len(self.dataset)):
             self._meta_of(index)
@@ -123,6 +148,28 @@ class WithMetadata:
                 rows[row[key_column]] = vector
         return rows
 
+    @staticmethod
+    def _read_embeddings(path) -> dict:
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'WithMetadata.meta_file: {path} does '
+                                    'not exist.')
+        # allow_pickle=False: reading the file runs no code.
+        with np.load(path, allow_pickle=False) as data:
+            missing = [k for k in ('keys', 'vectors') if k not in data]
+            if missing:
+                raise ValueError(f'{path}: no array(s) {missing}; it has '
+                                 f'{sorted(data.files)}.')
+            keys, vectors = data['keys'], data['vectors']
+        if vectors.ndim not in (2, 3) or len(vectors) != len(keys):
+            raise ValueError(
+                f'{path}: vectors of shape {vectors.shape} for {len(keys)} '
+                'keys; expected (N, D) or (N, K, D) with N keys.')
+        if not np.isfinite(vectors).all():
+            row = int(np.argwhere(~np.isfinite(vectors))[0][0])
+            raise ValueError(f'{path}: NaN or infinite value in the vectors '
+                             f'of key {str(keys[row])!r} (row {row}).')
+        return {str(k): v.astype(np.float32) for k, v in zip(keys, vectors)}
+
     def _key(self, info: dict) -> str:
         path = info.get('img_path')
         if path is None:
@@ -141,6 +188,9 @@ class WithMetadata:
                     f'{self.meta_file} has no row for sample {key!r}; add '
                     'it, or set allow_missing=True to mask such samples.')
             return np.zeros(self.meta_dim, np.float32), 0.0
+        if vector.ndim == 2:  # K embeddings of one sample
+            vector = vector.mean(0) if self.multiple == 'mean' else \
+                vector[np.random.randint(len(vector))]
         return vector, 1.0
 
     def __len__(self) -> int:

@@ -7,6 +7,7 @@ from mmcv.transforms import Compose, LoadImageFromFile
 from mmpretrain.registry import DATASETS
 
 from diffult_plugin.datasets.long_tail_dataset import labels_of
+from diffult_plugin.datasets.pipeline_of import find_pipeline
 from .bank import BankMismatchError, SyntheticBank
 
 
@@ -72,15 +73,6 @@ def plan_slots(real_counts: Sequence[int],
             "N_t as a ratio of the largest class (e.g. 1.0 or 'max') unless "
             'that is meant.', logger='current', level=logging.WARNING)
     return [max(0, n_t - int(n)) for n in real_counts]
-
-
-def _find_pipeline(dataset):
-    """The pipeline of a dataset or of the dataset it wraps."""
-    while dataset is not None:
-        if getattr(dataset, 'pipeline', None) is not None:
-            return dataset.pipeline
-        dataset = getattr(dataset, 'dataset', None)
-    return None
 
 
 @DATASETS.register_module()
@@ -152,7 +144,7 @@ class DiffuLTDataset:
             [[0], np.cumsum(self.slots_per_class)]).astype(np.int64)
         self.num_real = len(self.real_labels)
 
-        real_pipeline = _find_pipeline(self.dataset)
+        real_pipeline = find_pipeline(self.dataset)
         loads_files = real_pipeline is not None and any(
             isinstance(t, LoadImageFromFile)
             for t in getattr(real_pipeline, 'transforms', []))

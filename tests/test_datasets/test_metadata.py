@@ -68,3 +68,30 @@ def test_bad_metadata_is_refused_naming_file_and_row(tmp_path):
                      image_root=root)
     with pytest.raises(FileNotFoundError, match='meta_file'):
         WithMetadata(_dataset(root), str(tmp_path / 'none.csv'), ['lat'])
+
+
+def test_precomputed_embeddings_from_npz(tmp_path):
+    root = _folder(tmp_path)
+    path = str(tmp_path / 'text.npz')
+    # a/0000.jpg: one embedding; a/0001.jpg, b/0000.jpg: two captions each.
+    np.savez(path, keys=np.array(['a/0000.jpg', 'a/0001.jpg', 'b/0000.jpg']),
+             vectors=np.array([[[1., 2.], [1., 2.]], [[0., 4.], [2., 0.]],
+                               [[3., 3.], [5., 5.]]]))
+    data = WithMetadata(_dataset(root), path, image_root=root,
+                        multiple='mean')
+    assert data.meta_dim == 2
+    assert data.get_data_info(1)['meta'].tolist() == [1.0, 2.0]
+    assert data.get_data_info(2)['meta'].tolist() == [4.0, 4.0]
+    drawn = WithMetadata(_dataset(root), path, image_root=root)
+    picks = {tuple(drawn.get_data_info(1)['meta']) for _ in range(40)}
+    assert picks == {(0.0, 4.0), (2.0, 0.0)}  # one caption per read
+    bad = str(tmp_path / 'bad.npz')
+    np.savez(bad, keys=np.array(['a/0000.jpg']),
+             vectors=np.array([[np.nan, 1.0]]))
+    with pytest.raises(ValueError, match="key 'a/0000.jpg'"):
+        WithMetadata(_dataset(root), bad, image_root=root)
+    np.savez(bad, names=np.array(['a/0000.jpg']))
+    with pytest.raises(ValueError, match=r"no array\(s\) \['keys'"):
+        WithMetadata(_dataset(root), bad, image_root=root)
+    with pytest.raises(ValueError, match='columns'):
+        WithMetadata(_dataset(root), _csv(tmp_path, []), image_root=root)

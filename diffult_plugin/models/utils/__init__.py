@@ -4,6 +4,9 @@ from .class_counts import (ClassCountsMixin, check_posthoc_kind,
 from .frozen_classifier import (D_F_READINGS, Phi0FeatureExtractor,
                                 check_d_f_reading, feature_statistics,
                                 max_pairwise_distance, real_features)
+from .meta_encoder import MetaEncoder, ResNormLayer
+from .metadata_batch import (MASK_SCHEDULES, batch_metadata, drop_metadata,
+                             mask_prob_at, training_progress)
 from .multi_view_data_preprocessor import MultiViewClsDataPreprocessor
 from .sample_weighted_data_preprocessor import \
     SampleWeightedClsDataPreprocessor
@@ -16,5 +19,7 @@ __all__ = [
     'ClassCountsMixin', 'check_posthoc_kind', 'effective_number_weights',
     'Phi0FeatureExtractor', 'feature_statistics', 'real_features',
     'max_pairwise_distance', 'D_F_READINGS', 'check_d_f_reading',
-    'sample_weights_of', 'weighted_average_factor'
+    'sample_weights_of', 'weighted_average_factor', 'MetaEncoder',
+    'ResNormLayer', 'MASK_SCHEDULES', 'batch_metadata', 'drop_metadata',
+    'mask_prob_at', 'training_progress'
 ]
