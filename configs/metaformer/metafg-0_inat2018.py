@@ -4,3 +4,4 @@
 _base_ = ['./metafg-meta-0_inat2018.py']
 
 model = dict(backbone=dict(meta_dims=()))
+leaderboard = dict(method='MetaFormer-0')

@@ -92,8 +92,9 @@ def _table_rows(measured: List[dict], published: List[dict]) -> List[dict]:
             'wall': '-',
             'device': '-',
             'note': '; '.join(
-                filter(None, [pub.get('note'),
-                              pub.get('source')])),
+                filter(None, [pub.get('note'), pub.get('source'),
+                              pub.get('config') and
+                              f"reproduced by {pub['config']}"])),
             '_flag': 'test set' in (pub.get('note') or ''),
         })
     return rows

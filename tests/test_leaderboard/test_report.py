@@ -1,3 +1,5 @@
+import os.path as osp
+
 import pytest
 
 from diffult_plugin.leaderboard import (aggregate, select_published, to_csv,
@@ -54,3 +56,22 @@ def test_test_selected_runs_are_flagged():
     md = to_markdown(rows, [])
     assert 'CE ⚠' in md and 'best epoch chosen on the test set' in md
     assert to_csv(rows, []).strip().endswith('True')
+
+
+def test_published_metaformer_rows_name_the_configs_that_reproduce_them():
+    from mmengine.config import Config
+
+    from diffult_plugin.plugins.manager import collect
+    published = [r for r in collect('diffult_published_results')
+                 if r['method'].startswith('MetaFormer-0') and
+                 r['dataset'] == 'iNaturalist-2018']
+    assert sorted((r['method'], r['top1']) for r in published) == [
+        ('MetaFormer-0', 79.5), ('MetaFormer-0 + meta', 85.4)]
+    root = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+    for row in published:
+        cfg = Config.fromfile(osp.join(root, row['config']))
+        # A run of the config lands in the row's dataset and method.
+        assert cfg.leaderboard.dataset == row['dataset']
+        assert cfg.leaderboard.method == row['method']
+        md = to_markdown([], [row])
+        assert f"reproduced by {row['config']}" in md
