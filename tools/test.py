@@ -35,6 +35,14 @@ def parse_args(argv=None):
         'test-prior (oracle) predictions; writes test_agnostic.json and '
         '.md in the work dir')
     parser.add_argument(
+        '--test-distribution-lists',
+        nargs='+',
+        metavar=('DIR', 'TEMPLATE'),
+        help="with --test-distributions: SADE's published list files of the "
+        'shifted test sets instead of its subsampling rule (ImageNet-LT, '
+        'Places-LT, iNaturalist 2018), a folder and the file-name template, '
+        "e.g. data_txt/ImageNet_LT 'ImageNet_LT_{name}.txt'")
+    parser.add_argument(
         '--test-time-aggregation',
         action='store_true',
         help="with --test-distributions and a multi-expert model (RIDE, "
@@ -56,6 +64,15 @@ def parse_args(argv=None):
     args = parser.parse_args(argv)
     if args.test_time_aggregation and not args.test_distributions:
         parser.error('--test-time-aggregation needs --test-distributions.')
+    if args.test_distribution_lists and not args.test_distributions:
+        parser.error('--test-distribution-lists needs --test-distributions.')
+    if args.test_distribution_lists and len(
+            args.test_distribution_lists) > 2:
+        parser.error('--test-distribution-lists takes a folder and, '
+                     'optionally, a file-name template.')
+    if args.test_distribution_lists and args.test_time_aggregation:
+        parser.error('--test-time-aggregation builds its shifted sets with '
+                     "SADE's rule; it does not read list files yet.")
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
@@ -87,9 +104,12 @@ def main(argv=None):
             dict(type='DumpResults', out_file_path=args.out)
         ]
     if args.test_distributions:
+        lists = args.test_distribution_lists or []
         cfg.test_evaluator = [
             dict(type='TestAgnosticAccuracy',
-                 train_class_counts=args.train_class_counts)
+                 train_class_counts=args.train_class_counts,
+                 list_dir=lists[0] if lists else None,
+                 list_template=lists[1] if len(lists) > 1 else '{name}.txt')
         ]
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()

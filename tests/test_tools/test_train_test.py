@@ -169,3 +169,19 @@ def test_checkpoint_needs_the_registered_safe_globals(trained):
         text=True,
         timeout=120).stdout
     assert 'LOADED' in with_plugin
+
+
+def test_test_tool_refuses_lists_without_distributions(capsys):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        'diffult_test_tool', osp.join(ROOT, 'tools', 'test.py'))
+    test_tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(test_tool)
+    args = test_tool.parse_args([
+        CONFIG, 'ckpt.pth', '--test-distributions',
+        '--test-distribution-lists', 'lists', 'ImageNet_LT_{name}.txt'])
+    assert args.test_distribution_lists == ['lists', 'ImageNet_LT_{name}.txt']
+    with pytest.raises(SystemExit):
+        test_tool.parse_args([CONFIG, 'ckpt.pth',
+                              '--test-distribution-lists', 'lists'])
+    assert 'needs --test-distributions' in capsys.readouterr().err

@@ -7,8 +7,9 @@ import torch
 from mmengine.evaluator import BaseMetric
 from mmpretrain.registry import METRICS
 
-from diffult_plugin.datasets.test_distributions import (SADE_DISTRIBUTIONS,
-                                                        shifted_test_indices)
+from diffult_plugin.datasets.test_distributions import (
+    SADE_DISTRIBUTIONS, distribution_order, find_distribution_lists,
+    indices_from_list, shifted_test_indices)
 
 #: How the model's scores meet a test distribution (``priors``).
 PRIOR_MODES = ('none', 'train', 'test')
@@ -20,10 +21,13 @@ class TestAgnosticAccuracy(BaseMetric):
     distributions (forward and backward long-tailed, uniform), all computed
     from one pass over the balanced test set.
 
-    Each shifted test set is a fixed subset of the test set
-    (:func:`shifted_test_indices`); the metric keeps every sample's scores
-    and label in test-set order (mmengine's test loop does not shuffle) and
-    scores each subset exactly, with no second inference.
+    Each shifted test set is a fixed subset of the test set: SADE's rule
+    (:func:`shifted_test_indices`, CIFAR), or, with ``list_dir``, SADE's
+    published list files (ImageNet-LT, Places-LT, iNaturalist 2018; every
+    list found there is scored, matched to the test samples by path). The
+    metric keeps every sample's scores, label and path in test-set order
+    (mmengine's test loop does not shuffle) and scores each subset exactly,
+    with no second inference.
 
     Three ways to meet a distribution (``priors``), each reported:
 
@@ -49,6 +53,11 @@ class TestAgnosticAccuracy(BaseMetric):
         many_threshold (int): More training images: Many. Defaults to 100.
         few_threshold (int): Fewer training images: Few. Defaults to 20.
         seed (int): Seed of the subsampling (SADE: 0).
+        list_dir (str, optional): Folder of SADE's list files; replaces
+            ``distributions`` by the lists found there.
+        list_template (str): Their file names. Defaults to '{name}.txt'
+            (SADE's: 'ImageNet_LT_{name}.txt', 'Places_LT_{name}.txt',
+            'iNaturalist18_{name}.txt').
         collect_device (str): 'cpu' or 'gpu'.
         prefix (str, optional): Defaults to 'test_agnostic'.
     """
@@ -62,18 +71,23 @@ class TestAgnosticAccuracy(BaseMetric):
                  many_threshold: int = 100,
                  few_threshold: int = 20,
                  seed: int = 0,
+                 list_dir: Optional[str] = None,
+                 list_template: str = '{name}.txt',
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
+        # Found now: a wrong folder fails before any inference.
+        self.lists = find_distribution_lists(list_dir, list_template) \
+            if list_dir is not None else None
         unknown = [d for d in distributions if d not in SADE_DISTRIBUTIONS]
-        if unknown:
+        if unknown and self.lists is None:
             raise ValueError(f'TestAgnosticAccuracy: unknown distributions '
                              f'{unknown}; known: {list(SADE_DISTRIBUTIONS)}.')
         bad = [p for p in priors if p not in PRIOR_MODES]
         if bad:
             raise ValueError(f'TestAgnosticAccuracy.priors: {bad} not in '
                              f'{PRIOR_MODES}.')
-        self.distributions = list(distributions)
+        self.distributions = list(self.lists or distributions)
         self.priors = list(priors)
         self.train_class_counts = (list(train_class_counts)
                                    if train_class_counts is not None else
@@ -87,7 +101,8 @@ class TestAgnosticAccuracy(BaseMetric):
             score = sample['pred_score']
             self.results.append(
                 (torch.as_tensor(score).float().clamp_min(1e-12).log()
-                 .cpu().numpy(), int(sample['gt_label'].reshape(-1)[0])))
+                 .cpu().numpy(), int(sample['gt_label'].reshape(-1)[0]),
+                 sample.get('img_path')))
 
     def _train_counts(self) -> np.ndarray:
         if self.train_class_counts is not None:
@@ -113,9 +128,17 @@ class TestAgnosticAccuracy(BaseMetric):
             few=counts < self.few_threshold)
         metrics = {}
         for name in self.distributions:
-            imbalance_factor, reverse = SADE_DISTRIBUTIONS[name]
-            keep = shifted_test_indices(labels, imbalance_factor, reverse,
-                                        self.seed)
+            if self.lists is not None:
+                paths = [r[2] for r in results]
+                if any(p is None for p in paths):
+                    raise ValueError(
+                        'TestAgnosticAccuracy(list_dir=...) needs img_path in '
+                        "the data samples (PackInputs' default meta_keys).")
+                keep = indices_from_list(self.lists[name], paths, labels)
+            else:
+                imbalance_factor, reverse = SADE_DISTRIBUTIONS[name]
+                keep = shifted_test_indices(labels, imbalance_factor,
+                                            reverse, self.seed)
             sub_labels = labels[keep]
             test_counts = np.bincount(sub_labels, minlength=num_classes)
             log_test = np.log(np.maximum(test_counts, 1e-12) /
@@ -159,7 +182,7 @@ def format_test_agnostic_table(
         parts = key.split('/')
         if len(parts) >= 3 and parts[-1] == 'top1':
             values[(parts[-3], parts[-2])] = value
-    names = [d for d in SADE_DISTRIBUTIONS if any(d == k[0] for k in values)]
+    names = sorted({k[0] for k in values}, key=distribution_order)
     lines = ['| prior | ' + ' | '.join(names) + ' |',
              '|---|' + '---:|' * len(names)]
     for mode in priors:

@@ -84,3 +84,51 @@ def test_table_and_bad_settings():
         TestAgnosticAccuracy(distributions=['sideways'])
     with pytest.raises(ValueError, match='priors'):
         TestAgnosticAccuracy(priors=['oracle'])
+
+
+def test_published_lists_select_their_samples(tmp_path):
+    # A test set of 6 images in SADE's list layout; forward3 keeps 3 of
+    # class 0 and 1 of class 1, backward3 the reverse.
+    paths = [f'/data/val/c{c}/{i}.jpg' for c in (0, 1) for i in range(3)]
+    labels = np.array([0, 0, 0, 1, 1, 1])
+    probs = np.array([[0.9, 0.1], [0.2, 0.8], [0.7, 0.3],
+                      [0.1, 0.9], [0.6, 0.4], [0.3, 0.7]], np.float32)
+    lists = tmp_path / 'lists'
+    lists.mkdir()
+    (lists / 'X_forward3.txt').write_text(
+        'val/c0/0.jpg 0\nval/c0/1.jpg 0\nval/c0/2.jpg 0\nval/c1/0.jpg 1\n')
+    (lists / 'X_backward3.txt').write_text(
+        'val/c0/1.jpg 0\nval/c1/0.jpg 1\nval/c1/1.jpg 1\nval/c1/2.jpg 1\n')
+    (lists / 'X_uniform.txt').write_text(''.join(
+        f'{p[len("/data/"):]} {y}\n' for p, y in zip(paths, labels)))
+    (lists / 'X_train.txt').write_text('not a distribution 0\n')
+    metric = TestAgnosticAccuracy(priors=['none'], train_class_counts=[3, 1],
+                                  list_dir=str(lists),
+                                  list_template='X_{name}.txt')
+    assert metric.distributions == ['forward3', 'uniform', 'backward3']
+    samples = _samples(probs, labels)
+    for sample, path in zip(samples, paths):
+        sample['img_path'] = path
+    metric.process(None, samples)
+    metrics = metric.compute_metrics(metric.results)
+    # forward3: images 0, 1, 2 of c0 (right, wrong, right), c1/0 (right).
+    assert metrics['forward3/none/top1'] == pytest.approx(75.0)
+    # backward3: c0/1 (wrong), c1/0 (right), c1/1 (wrong), c1/2 (right).
+    assert metrics['backward3/none/top1'] == pytest.approx(50.0)
+    assert metrics['uniform/none/top1'] == pytest.approx(400 / 6)
+    table = format_test_agnostic_table(metrics)
+    assert table.splitlines()[0] == '| prior | forward3 | uniform | ' \
+        'backward3 |'
+
+
+def test_a_list_that_does_not_fit_the_test_set_is_named(tmp_path):
+    (tmp_path / 'uniform.txt').write_text('val/c0/0.jpg 0\nval/c9/0.jpg 1\n')
+    metric = TestAgnosticAccuracy(priors=['none'], train_class_counts=[1, 1],
+                                  list_dir=str(tmp_path))
+    samples = _samples(np.array([[0.5, 0.5]], np.float32), [0])
+    samples[0]['img_path'] = '/d/val/c0/0.jpg'
+    metric.process(None, samples)
+    with pytest.raises(ValueError, match='uniform.txt, line 2'):
+        metric.compute_metrics(metric.results)
+    with pytest.raises(FileNotFoundError, match='not'):
+        TestAgnosticAccuracy(list_dir=str(tmp_path / 'missing'))
