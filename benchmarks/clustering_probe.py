@@ -1,0 +1,146 @@
+"""Imbalanced clustering of frozen features: P2OT and SP2OT against
+balanced Sinkhorn and k-means on the same features of CIFAR-10-LT.
+
+    python benchmarks/clustering_probe.py --checkpoint \
+        work_dirs/benchmarks/cpu-v2_ce_resnet32_cifar10lt-jpg/seed1/epoch_30.pth
+
+The features are a trained network's penultimate features of the real
+CIFAR-10-LT IF100 training set (the CPU protocol's, un-augmented); the
+labels never reach the clustering, only its evaluation (ClusteringAccuracy's
+Hungarian accuracy, NMI, ARI, head / medium / tail = 30 / 40 / 30 % of the
+classes by size). Every method starts from the same K prototypes (K random
+training features, one seed) and runs the same self-labelling loop on
+L2-normalised features, so only the pseudo-labelling differs:
+
+    logits = f . p_k / temperature -> soft labels Q (by the method)
+           -> p_k = normalised Q-weighted mean of the features, repeated;
+
+the final cluster of a sample is its nearest prototype. Methods:
+
+- ``kmeans``: Q = the nearest prototype (hard), i.e. spherical k-means;
+- ``sinkhorn``: balanced Sinkhorn (SwAV's equal cluster sizes: rho = 1,
+  lambda = inf on the project's partial solver);
+- ``p2ot``: P2OT's progressive partial transport, rho from 0.1 to 1 over the
+  loop (P2OT's ramp), lambda = 1 (KL-relaxed sizes);
+- ``sp2ot``: SP2OT, P2OT plus the reward for giving feature neighbours one
+  cluster (top-20 cosine graph, majorisation-minimisation).
+
+This probes the pseudo-labelling on fixed features; the papers learn the
+features too (configs/p2ot/, P2OTClusterHead). With a supervised backbone
+(the CE checkpoint above) the features already separate the classes, so the
+probe asks one thing: does imbalance-aware transport keep the long-tailed
+cluster sizes where balanced transport splits the head? Records go to
+benchmarks/results/clustering_probe.jsonl.
+"""
+import argparse
+import datetime
+import json
+import os.path as osp
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+DATA_CONFIG = 'configs/cpu_protocol/ce_resnet32_cifar10lt-jpg.py'
+METHODS = ('kmeans', 'sinkhorn', 'p2ot', 'sp2ot')
+
+
+def pseudo_labels(method: str, logits: torch.Tensor, features: torch.Tensor,
+                  progress: float) -> torch.Tensor:
+    """Soft labels (N, K) of one self-labelling step."""
+    from diffult_plugin.models.heads.p2ot_cluster_head import (
+        p2ot_pseudo_labels, p2ot_rho, sp2ot_pseudo_labels)
+    if method == 'kmeans':
+        return F.one_hot(logits.argmax(1), logits.shape[1]).double()
+    if method == 'sinkhorn':
+        return p2ot_pseudo_labels(logits, 1.0, marginal_weight=float('inf'))
+    rho = p2ot_rho(progress)
+    if method == 'p2ot':
+        return p2ot_pseudo_labels(logits, rho)
+    return sp2ot_pseudo_labels(logits, features, rho)
+
+
+def self_label(method: str, features: torch.Tensor, num_clusters: int,
+               iterations: int, temperature: float, seed: int) -> np.ndarray:
+    """Cluster ids after ``iterations`` self-labelling steps from the same
+    random prototypes."""
+    feats = F.normalize(features.double(), dim=1)
+    generator = torch.Generator().manual_seed(seed)
+    start = torch.randperm(len(feats), generator=generator)[:num_clusters]
+    prototypes = feats[start].clone()
+    for step in range(iterations):
+        logits = feats @ prototypes.t() / temperature
+        labels = pseudo_labels(method, logits, feats,
+                               step / max(iterations - 1, 1))
+        mass = labels.sum(0)
+        moved = labels.t() @ feats
+        # A cluster that got no mass keeps its prototype.
+        keep = mass <= 1e-12
+        moved[keep] = prototypes[keep]
+        prototypes = F.normalize(moved, dim=1)
+    return (feats @ prototypes.t()).argmax(1).numpy()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--config', default=DATA_CONFIG,
+                        help='the network config (and its training set)')
+    parser.add_argument('--checkpoint', required=True)
+    parser.add_argument('--methods', nargs='+', default=list(METHODS),
+                        choices=METHODS)
+    parser.add_argument('--iterations', type=int, default=30)
+    parser.add_argument('--temperature', type=float, default=0.1)
+    parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    parser.add_argument('--out', default=osp.join(
+        ROOT, 'benchmarks', 'results', 'clustering_probe.jsonl'))
+    args = parser.parse_args()
+
+    import diffult_plugin  # noqa: F401
+    from mmengine.config import Config
+    from mmpretrain.registry import DATASETS
+
+    from benchmarks.train_protocol import machine
+    from diffult_plugin.evaluation.metrics.clustering_accuracy import \
+        clustering_metrics
+    from diffult_plugin.models.utils.frozen_classifier import (
+        Phi0FeatureExtractor, real_features)
+    torch.set_grad_enabled(False)
+    cfg = Config.fromfile(osp.join(ROOT, args.config))
+    train = DATASETS.build(cfg.train_dataloader.dataset)
+    counts = [int(c) for c in train.metainfo['class_counts']]
+    network = Phi0FeatureExtractor(osp.join(ROOT, args.config),
+                                   args.checkpoint, len(counts))
+    features, labels = real_features(network, train)
+    labels = labels.numpy()
+    print(f'{len(labels)} features of {args.checkpoint}', flush=True)
+    for method in args.methods:
+        for seed in args.seeds:
+            began = time.time()
+            pred = self_label(method, features, len(counts), args.iterations,
+                              args.temperature, seed)
+            metrics = clustering_metrics(pred, labels, len(counts), counts)
+            sizes = np.bincount(pred, minlength=len(counts))
+            record = dict(
+                benchmark='clustering_probe', method=method, seed=seed,
+                config=args.config, checkpoint=args.checkpoint,
+                iterations=args.iterations, temperature=args.temperature,
+                cluster_sizes=sorted(sizes.tolist(), reverse=True),
+                class_counts=counts, seconds=round(time.time() - began, 1),
+                date=datetime.datetime.now().isoformat(timespec='seconds'),
+                machine=machine(), **{k: round(v, 2)
+                                      for k, v in metrics.items()})
+            with open(args.out, 'a') as f:
+                f.write(json.dumps(record) + '\n')
+            print(f"{method} seed {seed}: acc {metrics['accuracy']:.2f} "
+                  f"NMI {metrics['nmi']:.2f} ARI {metrics['ari']:.2f} "
+                  f"tail {metrics.get('tail', float('nan')):.2f} sizes "
+                  f"{record['cluster_sizes']}", flush=True)
+
+
+if __name__ == '__main__':
+    main()
