@@ -12,11 +12,17 @@
 # 5e-7, 300 epochs, gradient clipping 5, drop path 0.1, label smoothing
 # 0.1, Mixup 0.8 / CutMix 1.0, RandAugment m9 (std 0.5), random erasing
 # 0.25, colour jitter 0.4, meta masked for a share 1 - epoch/300 of each
-# batch. The code starts from its ImageNet-1k MetaFormer-0 weights
-# (load_from); those checkpoints use the code's parameter names, which this
-# implementation does not share (no converter yet), so without them this
-# config trains from scratch and will not reach the published number.
+# batch. The published numbers start from the code's ImageNet-1k
+# MetaFormer-0 weights (its README's model zoo): convert them with
+#   python tools/model_converters/metaformer_to_diffult.py \
+#       metafg_0_1k_224.pth work_dirs/pretrained/metafg-0_1k_224.pth \
+#       --drop-head --drop-meta
+# and set load_from to the result; from scratch this config will not reach
+# the published number.
 _base_ = ['../_base_/default_runtime.py']
+
+# The converted ImageNet-1k weights (see above); None trains from scratch.
+load_from = None
 
 data_root = '{{$DIFFULT_INAT2018:data/inaturalist2018}}'
 img_size = 224
