@@ -51,6 +51,15 @@ def test_config_builds(path):
         logits = model(torch.zeros(2, 3, 32, 32), mode='tensor')
         assert logits.shape == (2, cfg.model.head.num_clusters)
         return
+    if cfg.model.type == 'MetaImageClassifier':
+        # MetaFormer (configs/metaformer/): images of the backbone's size.
+        model = MODELS.build(cfg.model)
+        size = cfg.model.backbone.img_size
+        logits = model(torch.zeros(1, 3, size, size), mode='tensor')
+        assert logits.shape == (1, cfg.model.head.num_classes)
+        assert cfg.data_preprocessor.num_classes == \
+            cfg.model.head.num_classes
+        return
     if cfg.model.head.num_classes == 'auto':
         # A config for any dataset (configs/examples/): tools/train.py fills
         # in the training set's count; any count builds.
@@ -77,9 +86,12 @@ def test_config_builds(path):
         # that exist and fit the dataset.
         assert cfg.train_dataloader.dataset.type == 'DiffuLTDataset'
         # A head that hands omega to its loss.
-        assert cfg.model.head.type in ('WeightedLinearClsHead',
-                                       'CosineClsHead', 'MultiExpertClsHead',
-                                       'DeiTLTClsHead')
+        from diffult_plugin.models.heads import (CosineClsHead,
+                                                 DeiTLTClsHead,
+                                                 MultiExpertClsHead,
+                                                 WeightedLinearClsHead)
+        assert isinstance(model.head, (WeightedLinearClsHead, CosineClsHead,
+                                       MultiExpertClsHead, DeiTLTClsHead))
         hook = HOOKS.build(synthesis[0])
         if hook.source != 'generator':  # real images fill the slots
             return

@@ -27,16 +27,16 @@ load_from = None
 data_root = '{{$DIFFULT_INAT2018:data/inaturalist2018}}'
 img_size = 224
 meta_keys = ('meta', 'meta_mask')
+data_preprocessor = dict(
+    num_classes=8142,
+    mean=[123.675, 116.28, 103.53],
+    std=[58.395, 57.12, 57.375],
+    to_rgb=True)
 
 model = dict(
     type='MetaImageClassifier',
     mask_prob=1.0,
     mask_schedule='linear',
-    data_preprocessor=dict(
-        num_classes=8142,
-        mean=[123.675, 116.28, 103.53],
-        std=[58.395, 57.12, 57.375],
-        to_rgb=True),
     backbone=dict(
         type='MetaFG', arch='meta-0', img_size=img_size, stem_stride=4,
         meta_dims=(3, 4), drop_path_rate=0.1),
