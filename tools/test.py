@@ -70,9 +70,7 @@ def parse_args(argv=None):
             args.test_distribution_lists) > 2:
         parser.error('--test-distribution-lists takes a folder and, '
                      'optionally, a file-name template.')
-    if args.test_distribution_lists and args.test_time_aggregation:
-        parser.error('--test-time-aggregation builds its shifted sets with '
-                     "SADE's rule; it does not read list files yet.")
+
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(args.local_rank)
     return args
@@ -124,13 +122,20 @@ def test_time_aggregation(runner, args) -> dict:
     logits of the test images and of 2 x 5 augmented views of each."""
     from diffult_plugin.evaluation.test_time_aggregation import (
         SADE_SETTINGS, expert_logits, sade_test_agnostic)
-    logits, labels, views = expert_logits(
+    logits, labels, views, paths = expert_logits(
         runner.model, runner.test_dataloader,
-        views=2 * SADE_SETTINGS['epochs'])
+        views=2 * SADE_SETTINGS['epochs'], with_paths=True)
     counts = args.train_class_counts or runner.test_dataloader.dataset.\
         metainfo['train_class_counts']
+    subsets = None
+    if args.test_distribution_lists:
+        from diffult_plugin.datasets.test_distributions import (
+            find_distribution_lists, indices_from_list)
+        lists = find_distribution_lists(*args.test_distribution_lists)
+        subsets = {name: indices_from_list(path, paths, labels.numpy())
+                   for name, path in lists.items()}
     return {f'test_agnostic/{k}': v for k, v in sade_test_agnostic(
-        logits, labels, views, counts).items()}
+        logits, labels, views, counts, subsets=subsets).items()}
 
 
 def write_test_agnostic(metrics: dict, work_dir: str, args) -> None:

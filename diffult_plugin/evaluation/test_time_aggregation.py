@@ -48,12 +48,14 @@ def _unwrap(model):
 
 
 @torch.no_grad()
-def expert_logits(model, dataloader, views: int = 0, seed: int = 0):
+def expert_logits(model, dataloader, views: int = 0, seed: int = 0,
+                  with_paths: bool = False):
     """Stacked expert logits of every test image, in test-set order.
 
     Returns ``(logits (N, E, C), labels (N,), view_logits (views, N, E,
     C) or None)``: the plain images' logits and, with ``views``, those of
-    ``views`` augmented copies of each image (SADE's views).
+    ``views`` augmented copies of each image (SADE's views); with
+    ``with_paths`` also the images' paths (to match published lists).
     """
     model = _unwrap(model)
     model.eval()
@@ -66,7 +68,8 @@ def expert_logits(model, dataloader, views: int = 0, seed: int = 0):
     bgr = bool(getattr(preprocessor, 'to_rgb', False))
     augment = sade_views()
     generator = torch.Generator().manual_seed(seed)
-    plain, labels, augmented = [], [], [[] for _ in range(views)]
+    plain, labels, paths = [], [], []
+    augmented = [[] for _ in range(views)]
 
     def logits_of(inputs):
         batch = preprocessor(dict(inputs=inputs, data_samples=None), False)
@@ -77,6 +80,7 @@ def expert_logits(model, dataloader, views: int = 0, seed: int = 0):
         inputs = list(data['inputs'])
         labels += [int(s.gt_label.reshape(-1)[0])
                    for s in data['data_samples']]
+        paths += [s.get('img_path') for s in data['data_samples']]
         plain.append(logits_of(inputs).cpu())
         for v in range(views):
             torch.manual_seed(int(torch.randint(
@@ -87,6 +91,8 @@ def expert_logits(model, dataloader, views: int = 0, seed: int = 0):
             augmented[v].append(logits_of(seen).cpu())
     view_logits = torch.stack([torch.cat(v) for v in augmented]) \
         if views else None
+    if with_paths:
+        return torch.cat(plain), torch.as_tensor(labels), view_logits, paths
     return torch.cat(plain), torch.as_tensor(labels), view_logits
 
 
@@ -143,19 +149,23 @@ def sade_test_agnostic(logits: torch.Tensor,
                        distributions: Optional[Sequence[str]] = None,
                        many_threshold: int = 100,
                        few_threshold: int = 20,
-                       seed: int = 0) -> Dict[str, float]:
+                       seed: int = 0,
+                       subsets: Optional[Dict[str, np.ndarray]] = None
+                       ) -> Dict[str, float]:
     """SADE's aggregation learned on each shifted test set (its images'
     view logits only), then its accuracy there: metric keys
     ``<distribution>/sade/top1`` (and many / medium / few) and
     ``<distribution>/sade/weight<k>``.
 
     ``view_logits`` holds ``2 * pairs`` view sets: pair k is
-    ``(view_logits[2k], view_logits[2k + 1])``.
+    ``(view_logits[2k], view_logits[2k + 1])``. ``subsets`` (name ->
+    positions, e.g. from SADE's published lists) replaces SADE's
+    subsampling rule.
     """
     from diffult_plugin.datasets.test_distributions import (
         SADE_DISTRIBUTIONS, shifted_test_indices)
     from .metrics.test_agnostic_accuracy import _accuracies
-    names = list(distributions or SADE_DISTRIBUTIONS)
+    names = list(subsets or distributions or SADE_DISTRIBUTIONS)
     counts = np.asarray(train_class_counts, dtype=np.float64)
     groups = dict(
         many=counts > many_threshold,
@@ -165,9 +175,12 @@ def sade_test_agnostic(logits: torch.Tensor,
     first, second = view_logits[0::2], view_logits[1::2]
     metrics = {}
     for name in names:
-        imbalance_factor, reverse = SADE_DISTRIBUTIONS[name]
-        keep = torch.as_tensor(
-            shifted_test_indices(labels_np, imbalance_factor, reverse, seed))
+        if subsets is not None:
+            keep = torch.as_tensor(np.asarray(subsets[name]))
+        else:
+            imbalance_factor, reverse = SADE_DISTRIBUTIONS[name]
+            keep = torch.as_tensor(shifted_test_indices(
+                labels_np, imbalance_factor, reverse, seed))
         weights = learn_aggregation(first[:, keep], second[:, keep],
                                     seed=seed)
         pred = aggregated_predictions(logits[keep], weights).numpy()

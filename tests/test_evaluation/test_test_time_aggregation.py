@@ -4,6 +4,7 @@ test set."""
 import json
 import os.path as osp
 
+import numpy as np
 import torch
 
 from diffult_plugin.evaluation.test_time_aggregation import (
@@ -60,3 +61,10 @@ def test_every_shifted_set_gets_its_weights_and_accuracy():
     for name in ('forward10', 'uniform'):
         assert metrics[f'{name}/sade/weight0'] > 0.5
         assert metrics[f'{name}/sade/top1'] == 100.0
+    # Published subsets (SADE's list files) replace the rule: a set of the
+    # first 20 samples only scores those (5 of each class, all right).
+    listed = sade_test_agnostic(logits, labels, views, [400, 100, 30, 10],
+                                subsets={'forward3': np.arange(20)})
+    assert sorted(k.split('/')[0] for k in listed) == ['forward3'] * len(
+        listed)
+    assert listed['forward3/sade/top1'] == 100.0
