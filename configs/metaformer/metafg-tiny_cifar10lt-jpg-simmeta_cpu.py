@@ -1,6 +1,7 @@
 # MetaFormer (Diao et al., arXiv 2203.02751) at CPU size: the hybrid
 # MBConv + transformer backbone (MetaFG 'cifar-tiny', 0.65 M parameters,
-# stem at full resolution for 32x32 images) with the place and month of each
+# a stride-2 stem for 32x32 images: MBConv stages at 16x16 and 8x8,
+# transformer stages at 4x4 and 2x2) with the place and month of each
 # image as two meta tokens in every transformer stage, on CIFAR-10-LT IF100
 # with SIMULATED metadata (benchmarks/simulated_metadata.py). Meta masked
 # for a share 1 - epoch/30 of each batch (the code's linear schedule).
@@ -20,7 +21,7 @@ model = dict(
     mask_prob=1.0,
     mask_schedule='linear',
     backbone=dict(
-        type='MetaFG', arch='cifar-tiny', img_size=32, stem_stride=1,
+        type='MetaFG', arch='cifar-tiny', img_size=32, stem_stride=2,
         meta_dims=(3, 4), drop_path_rate=0.1),
     head=dict(
         type='LinearClsHead', num_classes=10, in_channels=128,
