@@ -51,8 +51,9 @@ METHODS = ('kmeans', 'sinkhorn', 'p2ot', 'sp2ot')
 
 
 def pseudo_labels(method: str, logits: torch.Tensor, features: torch.Tensor,
-                  progress: float) -> torch.Tensor:
-    """Soft labels (N, K) of one self-labelling step."""
+                  progress: float, graph=None) -> torch.Tensor:
+    """Soft labels (N, K) of one self-labelling step (``graph``: SP2OT's
+    neighbour graph of the fixed features, built once)."""
     from diffult_plugin.models.heads.p2ot_cluster_head import (
         p2ot_pseudo_labels, p2ot_rho, sp2ot_pseudo_labels)
     if method == 'kmeans':
@@ -62,7 +63,7 @@ def pseudo_labels(method: str, logits: torch.Tensor, features: torch.Tensor,
     rho = p2ot_rho(progress)
     if method == 'p2ot':
         return p2ot_pseudo_labels(logits, rho)
-    return sp2ot_pseudo_labels(logits, features, rho)
+    return sp2ot_pseudo_labels(logits, features, rho, graph=graph)
 
 
 def self_label(method: str, features: torch.Tensor, num_clusters: int,
@@ -73,10 +74,14 @@ def self_label(method: str, features: torch.Tensor, num_clusters: int,
     generator = torch.Generator().manual_seed(seed)
     start = torch.randperm(len(feats), generator=generator)[:num_clusters]
     prototypes = feats[start].clone()
+    graph = None
+    if method == 'sp2ot':
+        from diffult_plugin.models.heads.p2ot_cluster_head import knn_graph
+        graph = knn_graph(feats)
     for step in range(iterations):
         logits = feats @ prototypes.t() / temperature
         labels = pseudo_labels(method, logits, feats,
-                               step / max(iterations - 1, 1))
+                               step / max(iterations - 1, 1), graph)
         mass = labels.sum(0)
         moved = labels.t() @ feats
         # A cluster that got no mass keeps its prototype.

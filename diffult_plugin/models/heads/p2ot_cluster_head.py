@@ -89,7 +89,9 @@ def sp2ot_pseudo_labels(logits: torch.Tensor,
                         num_neighbours: int = 20,
                         mm_iters: int = 10,
                         epsilon: float = 0.1,
-                        marginal_weight: float = 1.0) -> torch.Tensor:
+                        marginal_weight: float = 1.0,
+                        graph: Optional[torch.Tensor] = None
+                        ) -> torch.Tensor:
     """Soft pseudo-labels of SP2OT (arXiv 2404.03446): P2OT's objective
     minus ``lambda_s <S, Q Q^T>``, a reward for giving the same cluster to
     feature neighbours (S: :func:`knn_graph`), solved by
@@ -102,7 +104,8 @@ def sp2ot_pseudo_labels(logits: torch.Tensor,
     in [0, 2 lambda_s (1 - rho)] whatever N and k (the SP2OT code scales
     lambda_s by (1 - rho) on the plan itself).
     """
-    graph = knn_graph(features, num_neighbours)
+    if graph is None:  # (given: the features' graph, computed once)
+        graph = knn_graph(features, num_neighbours)
     symmetric = (graph + graph.t()) / max(1, min(num_neighbours,
                                                  len(graph) - 1))
     weight = semantic_weight * (1.0 - rho)
