@@ -101,11 +101,11 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
     ('diffult-oracle',
      _v2('diffult-oracle_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
     ('diffult', _v2('diffult_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
-    # The latent generator (within the pixel generator's training time),
-    # phi0 = the CE arm's seed-0 checkpoint.
+    # The latent generator (within the pixel generator's training time);
+    # phi0 = the CE arm's seed-0 checkpoint when it is on the machine, else
+    # the same recipe trained as the pipeline's phi0 stage (phi0_of).
     ('diffult-latent',
-     _v2('diffult-latent_resnet32_cifar10lt-jpg', reuse_seed0_stages=True,
-         needs=('ce', ))),
+     _v2('diffult-latent_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
     ('ceiling', _v2('ce_resnet32_cifar10-jpg', seeds=(0, ))),
     ('ride', _v2('ride_resnet32_cifar10lt-jpg', seeds=(0, ))),
     ('aglu-se', _v2('aglu-se_resnet32_cifar10lt-jpg', seeds=(0, ))),
@@ -180,8 +180,18 @@ class Job(NamedTuple):
 PROTOCOLS = {'v1': V1_ARMS, 'v2': ARMS}
 
 
+#: The CE arm's seed-0 checkpoint: the latent DiffuLT arm's phi0 when it is
+#: there (it is the phi0 stage's own recipe, already trained).
+CE_PHI0 = f'{WORK}/cpu-v2_ce_resnet32_cifar10lt-jpg/seed0/epoch_30.pth'
+#: Arms whose phi0 is the CE arm's checkpoint when one exists.
+PHI0_FROM_CE = ('cpu-v2_diffult-latent_resnet32_cifar10lt-jpg', )
+
+
 def job_options(arm: Arm, seed: int) -> List[str]:
     options = list(arm.options)
+    if arm.tag in PHI0_FROM_CE and seed == 0 and osp.isfile(
+            osp.join(ROOT, CE_PHI0)):
+        options.append(f'custom_hooks.0.phi0_checkpoint={CE_PHI0}')
     if arm.reuse_seed0_stages and seed != 0:
         options.append(
             f'custom_hooks.0.stages_dir={WORK}/{arm.tag}/seed0')

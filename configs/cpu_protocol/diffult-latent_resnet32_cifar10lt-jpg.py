@@ -8,11 +8,13 @@
 #              held-out CAS of 35.7 % on classes 4-9 (real images 63.1, the
 #              pixel generator of the DiffuLT arm 28 minutes: RESULTS,
 #              "Generator quality per CPU minute");
-#   phi0       the CE arm's seed-0 checkpoint (DiffuLT's phi0 is "a CE
-#              classifier on the long-tailed set": here the protocol's own
-#              CE baseline, 30 epochs; the pixel arm's 10-epoch phi0 stage
-#              called every candidate ID). benchmarks/cpu_protocol.py runs
-#              the CE arm first.
+#   phi0       the protocol's CE classifier (DiffuLT's phi0 is "a CE
+#              classifier on the long-tailed set"): the CE arm's config,
+#              30 epochs, trained as the pipeline's phi0 stage, or a CE arm
+#              checkpoint given as custom_hooks.0.phi0_checkpoint
+#              (benchmarks/cpu_protocol.py hands the CE arm's seed-0
+#              checkpoint when it is on the machine); the pixel arm's
+#              10-epoch phi0 stage called every candidate ID.
 # Samples: DDIM 25 steps with guidance w = 8, the setting whose CAS was
 # measured (no other was measured; nothing is chosen on the test set).
 _base_ = ['./diffult_resnet32_cifar10lt-jpg.py']
@@ -22,7 +24,8 @@ custom_hooks = [
     dict(
         type='DiffuLTSynthesisHook',
         phi0_config='{{fileDirname}}/ce_resnet32_cifar10lt-jpg.py',
-        phi0_checkpoint='{{$DIFFULT_PHI0_CHECKPOINT:work_dirs/benchmarks/cpu-v2_ce_resnet32_cifar10lt-jpg/seed0/epoch_30.pth}}',  # noqa: E501
+        # None: the phi0 stage trains the CE arm's config.
+        phi0_checkpoint=None,
         generator_config='{{fileDirname}}/../diffusion/'
         'diffult-latent-tiny_unet_cifar10lt-jpg_cpu.py',
         generator_cfg_options={

@@ -133,3 +133,19 @@ def test_v2_proxy_seeds_share_the_seed0_bank_and_tags_name_the_protocol():
     run(plan(['diffult-control'], {}, force=False), 1, {}, fake.launch,
         fake.poll, wait_s=0)
     assert [j.seed for j in fake.started] == [0, 1, 2]
+
+
+def test_latent_arm_takes_the_ce_checkpoint_when_there(monkeypatch):
+    import benchmarks.cpu_protocol as protocol
+    arm = V2_ARMS['diffult-latent']
+    assert not protocol.needs_of(Job('diffult-latent', 0))
+    # No CE checkpoint on the machine: the pipeline trains phi0 itself.
+    monkeypatch.setattr(protocol.osp, 'isfile', lambda path: False)
+    assert not any('phi0_checkpoint' in o
+                   for o in protocol.job_options(arm, 0))
+    monkeypatch.setattr(protocol.osp, 'isfile', lambda path: True)
+    assert f'custom_hooks.0.phi0_checkpoint={protocol.CE_PHI0}' in \
+        protocol.job_options(arm, 0)
+    # Seeds > 0 reuse seed 0's stages (its phi0 among them).
+    assert not any('phi0_checkpoint' in o
+                   for o in protocol.job_options(arm, 1))
