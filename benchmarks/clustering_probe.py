@@ -91,6 +91,29 @@ def self_label(method: str, features: torch.Tensor, num_clusters: int,
     return (feats @ prototypes.t()).argmax(1).numpy()
 
 
+def table(records) -> str:
+    """Markdown rows, mean +- std over seeds of each method's latest
+    records for one checkpoint."""
+    from diffult_plugin.leaderboard.stats import format_value, mean_std
+    latest = {}
+    for r in records:
+        latest[(r['method'], r['seed'])] = r
+    lines = ['| method | seeds | accuracy | NMI | ARI | head | medium | tail '
+             '| largest cluster |', '|---|---|---|---|---|---|---|---|---|']
+    for method in METHODS:
+        rows = [r for (m, _), r in sorted(latest.items()) if m == method]
+        if not rows:
+            continue
+        cells = [format_value(*mean_std([r.get(k) for r in rows]))
+                 for k in ('accuracy', 'nmi', 'ari', 'head', 'medium',
+                           'tail')]
+        largest = format_value(*mean_std(
+            [r['cluster_sizes'][0] for r in rows]), digits=0)
+        lines.append(f'| {method} | {len(rows)} | ' + ' | '.join(cells) +
+                     f' | {largest} |')
+    return '\n'.join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--config', default=DATA_CONFIG,
@@ -103,7 +126,15 @@ def main():
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--out', default=osp.join(
         ROOT, 'benchmarks', 'results', 'clustering_probe.jsonl'))
+    parser.add_argument('--table', action='store_true',
+                        help="only print the table of --out's records for "
+                        '--checkpoint')
     args = parser.parse_args()
+    if args.table:
+        from diffult_plugin.leaderboard.stats import read_records
+        print(table([r for r in read_records(args.out)
+                     if r['checkpoint'] == args.checkpoint]))
+        return
 
     import diffult_plugin  # noqa: F401
     from mmengine.config import Config

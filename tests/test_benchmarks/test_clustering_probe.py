@@ -31,3 +31,15 @@ def test_p2ot_keeps_long_tailed_clusters_where_sinkhorn_splits_the_head():
     assert metrics['accuracy'] > 95, metrics
     assert metrics['tail'] > 90, metrics
     assert found[-1] > 250  # the head cluster stays whole
+
+
+def test_table_averages_the_latest_record_of_each_seed():
+    from benchmarks.clustering_probe import table
+    base = dict(method='p2ot', nmi=50.0, ari=40.0, head=1.0, medium=2.0,
+                tail=3.0, cluster_sizes=[10, 5])
+    records = [dict(base, seed=0, accuracy=10.0),
+               dict(base, seed=0, accuracy=40.0),  # a rerun replaces it
+               dict(base, seed=1, accuracy=60.0, cluster_sizes=[20, 1])]
+    row = table(records).splitlines()[-1]
+    assert row.startswith('| p2ot | 2 | 50.00 ± 14.14 | 50.00 ± 0.00 |')
+    assert row.endswith('| 15 ± 7 |')
