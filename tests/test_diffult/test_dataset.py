@@ -203,3 +203,31 @@ def test_bank_of_another_real_subset_is_refused(tmp_path):
     with pytest.raises(BankMismatchError, match='another real training set'):
         ours.attach_bank(SyntheticBank(bank_dir))
     theirs.attach_bank(SyntheticBank(bank_dir))  # its own bank fits
+
+
+def test_real_samples_keep_their_metadata_synthetic_ones_have_none(tmp_path):
+    root = make_image_folder(str(tmp_path / 'jpg'), per_class=(4, 2, 1))
+    meta = tmp_path / 'meta.csv'
+    meta.write_text('image,lat,lon\n' + ''.join(
+        f'{c}/{i:04d}.jpg,{10 * k},{i}\n'
+        for k, (c, n) in enumerate([('a', 4), ('b', 2), ('c', 1)])
+        for i in range(n)))
+    pack = dict(type='PackInputs', algorithm_keys=('meta', 'meta_mask'))
+    dataset = DiffuLTDataset(
+        dataset=dict(
+            type='WithMetadata', meta_file=str(meta), columns=['lat', 'lon'],
+            image_root=root,
+            dataset=dict(
+                type='LongTailDataset', imbalance_factor=None,
+                dataset=dict(type='CustomDataset', data_root=root,
+                             pipeline=[dict(type='LoadImageFromFile'),
+                                       pack]))),
+        target=4)
+    _fill(dataset, str(tmp_path / 'bank'))
+    real = dataset[5]['data_samples']  # b/0001.jpg
+    assert real.meta.tolist() == [10.0, 1.0] and real.meta_mask == 1.0
+    synthetic = dataset[len(dataset) - 1]['data_samples']
+    assert synthetic.is_synthetic and 'meta' not in synthetic
+    from diffult_plugin.models.utils.metadata_batch import batch_metadata
+    vectors, mask = batch_metadata([real, synthetic], 2, 'cpu', 'test')
+    assert mask.tolist() == [1.0, 0.0] and not vectors[1].any()
