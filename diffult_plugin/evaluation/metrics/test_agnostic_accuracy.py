@@ -127,13 +127,13 @@ class TestAgnosticAccuracy(BaseMetric):
             (counts <= self.many_threshold),
             few=counts < self.few_threshold)
         metrics = {}
+        paths = [r[2] for r in results]
+        if self.lists is not None and any(p is None for p in paths):
+            raise ValueError(
+                'TestAgnosticAccuracy(list_dir=...) needs img_path in the '
+                "data samples (PackInputs' default meta_keys).")
         for name in self.distributions:
             if self.lists is not None:
-                paths = [r[2] for r in results]
-                if any(p is None for p in paths):
-                    raise ValueError(
-                        'TestAgnosticAccuracy(list_dir=...) needs img_path in '
-                        "the data samples (PackInputs' default meta_keys).")
                 keep = indices_from_list(self.lists[name], paths, labels)
             else:
                 imbalance_factor, reverse = SADE_DISTRIBUTIONS[name]
