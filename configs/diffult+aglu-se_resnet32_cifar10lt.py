@@ -10,18 +10,14 @@ _base_ = [
 ]
 data_preprocessor = dict(type='SampleWeightedClsDataPreprocessor')
 
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='DiffuLTDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        target={{_base_.diffult_target}},
-        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+train_dataloader = dict(dataset=dict(
+    _delete_=True, dataset=_base_.train_dataloader.dataset,
+    **_base_.diffult_proxy))
 
 # IIF at test removes the real long-tailed prior, not the proxy's: the proxy
 # model still carries the real imbalance (benchmarks/RESULTS.md, DiffuLT +
 # APA / AGLU: 49.15 with the proxy's prior, 60.40 with the real one).
 custom_hooks = [
-    {{_base_.diffult_synthesis}},
+    _base_.diffult_synthesis,
     dict(type='TrainClassCountsHook', posthoc_counts_key='real_class_counts'),
 ]

@@ -8,16 +8,9 @@ _base_ = [
     './_base_/diffult/cifar100lt.py',
 ]
 
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='DiffuLTDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        target={{_base_.diffult_target}},
-        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+train_dataloader = dict(dataset=dict(
+    _delete_=True, dataset=_base_.train_dataloader.dataset,
+    **_base_.diffult_proxy))
 
-custom_hooks = [
-    {{_base_.diffult_synthesis}},
-    dict(type='TrainClassCountsHook'),
-    dict(type='EpochStateHook'),
-]
+# The synthesis hook, then the classifier recipe's own hooks.
+custom_hooks = [_base_.diffult_synthesis, *_base_.custom_hooks]

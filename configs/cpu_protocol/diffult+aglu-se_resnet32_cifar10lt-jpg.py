@@ -11,14 +11,10 @@ _base_ = [
 # AGLU's Mixup mixes omega with the targets (DiffuLTSynthesisHook refuses
 # batch augments that would drop it).
 data_preprocessor = dict(type='SampleWeightedClsDataPreprocessor')
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='DiffuLTDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        target={{_base_.diffult_target}},
-        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+train_dataloader = dict(dataset=dict(
+    _delete_=True, dataset=_base_.train_dataloader.dataset,
+    **_base_.diffult_proxy))
 custom_hooks = [
-    {{_base_.diffult_synthesis}},
+    _base_.diffult_synthesis,
     dict(type='TrainClassCountsHook'),
 ]

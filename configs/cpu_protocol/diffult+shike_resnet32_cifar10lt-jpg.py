@@ -8,20 +8,8 @@ _base_ = [
     './shike_resnet32_cifar10lt-jpg.py',
     '../_base_/diffult/cifar10lt-jpg_cpu.py',
 ]
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='DiffuLTDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        target={{_base_.diffult_target}},
-        synthetic_weight={{_base_.diffult_synthetic_weight}}))
-custom_hooks = [
-    {{_base_.diffult_synthesis}},
-    dict(type='TrainClassCountsHook'),
-    dict(type='EpochStateHook'),
-    dict(
-        type='ClassifierRetrainHook',
-        begin_epoch={{_base_.shike_stage2_epoch}},
-        trainable=('head.rt_classifiers', ),
-        lr=0.05),
-]
+train_dataloader = dict(dataset=dict(
+    _delete_=True, dataset=_base_.train_dataloader.dataset,
+    **_base_.diffult_proxy))
+# The synthesis hook, then the classifier recipe's own hooks.
+custom_hooks = [_base_.diffult_synthesis, *_base_.custom_hooks]

@@ -21,8 +21,8 @@ test_set = dict(
     type='LongTailDataset', imbalance_factor=None, class_counts_from=train_set,
     dataset=dict(type='CustomDataset', data_root=data_root, data_prefix='test',
                  pipeline=load + [dict(type='PackInputs')]))
-train_dataloader = dict(dataset=dict(type='DiffuLTDataset', dataset=train_set,
-                                     target='max', synthetic_weight=0.3))
+# N_t = the largest class, omega = 0.3 (the base's diffult_proxy).
+train_dataloader = dict(dataset=dict(dataset=train_set, **_base_.diffult_proxy))
 val_dataloader = test_dataloader = dict(dataset=test_set)
 model = dict(head=dict(type='WeightedLinearClsHead', num_classes='auto'))
 custom_hooks = [{{_base_.diffult_synthesis}}, dict(type='TrainClassCountsHook')]

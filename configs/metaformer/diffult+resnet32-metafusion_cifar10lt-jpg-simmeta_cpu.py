@@ -10,15 +10,11 @@ _base_ = [
     '../_base_/diffult/cifar10lt-jpg_cpu.py',
 ]
 
-train_dataloader = dict(
-    dataset=dict(
-        _delete_=True,
-        type='DiffuLTDataset',
-        dataset={{_base_.train_dataloader.dataset}},
-        target={{_base_.diffult_target}},
-        synthetic_weight={{_base_.diffult_synthetic_weight}}))
+train_dataloader = dict(dataset=dict(
+    _delete_=True, dataset=_base_.train_dataloader.dataset,
+    **_base_.diffult_proxy))
 
 custom_hooks = [
-    {{_base_.diffult_synthesis}},
+    _base_.diffult_synthesis,
     dict(type='TrainClassCountsHook'),
 ]

@@ -1,14 +1,19 @@
 # DiffuLT settings for CIFAR-100-LT IF100 (Shao et al., NeurIPS 2024), shared
-# by every diffult+<method>_resnet32_cifar100lt.py. A child config wraps its
-# training set and lists the hook:
+# by every diffult+<method>_resnet32_cifar100lt.py. A child config lists a
+# classifier recipe and this file as bases, wraps the recipe's training set
+# in the proxy and puts the synthesis hook before the recipe's own hooks
+# (the config's code sees the merged bases as `_base_`):
 #   train_dataloader = dict(dataset=dict(
-#       _delete_=True, type='DiffuLTDataset',
-#       dataset={{_base_.train_dataloader.dataset}},
-#       target={{_base_.diffult_target}},
-#       synthetic_weight={{_base_.diffult_synthetic_weight}}))
-#   custom_hooks = [{{_base_.diffult_synthesis}}, ...]
+#       _delete_=True, dataset=_base_.train_dataloader.dataset,
+#       **_base_.diffult_proxy))
+#   custom_hooks = [_base_.diffult_synthesis, *_base_.custom_hooks]
 diffult_target = 500  # N_t (= the head class: a fully balanced proxy)
 diffult_synthetic_weight = 0.3  # omega
+# The balanced proxy that wraps a classifier recipe's training set.
+diffult_proxy = dict(
+    type='DiffuLTDataset',
+    target=diffult_target,
+    synthetic_weight=diffult_synthetic_weight)
 diffult_synthesis = dict(
     type='DiffuLTSynthesisHook',
     # phi0 is always the CE model, whatever the classifier's method.

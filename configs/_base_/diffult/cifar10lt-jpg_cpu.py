@@ -6,6 +6,11 @@
 #              phi0-distance filter (OOD dropped)
 diffult_target = 1000
 diffult_synthetic_weight = 0.3
+# The balanced proxy that wraps a classifier recipe's training set.
+diffult_proxy = dict(
+    type='DiffuLTDataset',
+    target=diffult_target,
+    synthetic_weight=diffult_synthetic_weight)
 diffult_synthesis = dict(
     type='DiffuLTSynthesisHook',
     phi0_config='{{fileDirname}}/../../baselines/'

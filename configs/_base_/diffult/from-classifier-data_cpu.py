@@ -6,6 +6,11 @@
 # phi0-distance filter (radius d_f per class, OOD dropped).
 diffult_target = 'max'
 diffult_synthetic_weight = 0.3
+# The balanced proxy that wraps a classifier recipe's training set.
+diffult_proxy = dict(
+    type='DiffuLTDataset',
+    target=diffult_target,
+    synthetic_weight=diffult_synthetic_weight)
 diffult_synthesis = dict(
     type='DiffuLTSynthesisHook',
     stage_data='classifier',
