@@ -145,3 +145,16 @@ def data_samples(labels, weights=None):
             sample.set_metainfo(dict(sample_weight=weights[i]))
         samples.append(sample)
     return samples
+
+
+def load_script(*parts: str):
+    """A script of the repository (``tools/...``, ``benchmarks/...``) as a
+    module, without running its ``main``."""
+    import importlib.util
+    root = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    path = osp.join(root, *parts)
+    spec = importlib.util.spec_from_file_location(
+        'script_' + osp.splitext(parts[-1])[0], path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

@@ -37,3 +37,28 @@ def test_p2ot_config_clusters_without_labels(tmp_path):
     for key in ('clustering/accuracy', 'clustering/nmi', 'clustering/ari',
                 'clustering/tail', 'rho:'):
         assert key in output, key
+
+
+def test_dino_recipe_trains_the_last_block_and_the_heads_only():
+    """As the P2OT code (grad_from_block=11): of the ViT only block 11
+    learns; the final norm, trainable under frozen_stages, gets lr 0."""
+    from mmengine.config import Config
+    from mmengine.optim import build_optim_wrapper
+    from mmpretrain.registry import MODELS
+    import diffult_plugin  # noqa: F401 (registers the components)
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'p2ot',
+                                   'p2ot_vit-base-p16-dino_cifar100lt.py'))
+    cfg.model.backbone.update(
+        arch=dict(embed_dims=16, num_layers=12, num_heads=2,
+                  feedforward_channels=32), img_size=32, init_cfg=None)
+    cfg.model.head.in_channels = 16
+    model = MODELS.build(cfg.model)
+    wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    names = {id(p): n for n, p in model.named_parameters()}
+    learning = sorted(
+        names[id(p)] for group in wrapper.optimizer.param_groups
+        for p in group['params'] if p.requires_grad and group['lr'] > 0)
+    assert learning and all(
+        n.startswith(('backbone.layers.11.', 'head.heads.')) for n in learning)
+    assert any(n.startswith('head.heads.1.') for n in learning)
+    assert 'backbone.layers.11.attn.qkv.weight' in learning

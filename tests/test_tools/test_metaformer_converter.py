@@ -2,23 +2,17 @@
 names to MetaFG's, by hand on the keys where the layouts differ.
 (benchmarks/metaformer_equivalence.py checks a whole converted network
 against the code's own forward.)"""
-import importlib.util
-import os.path as osp
 
 import pytest
 import torch
 
-ROOT = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
+from tests.fixtures import load_script
+
 
 
 def _convert():
-    spec = importlib.util.spec_from_file_location(
-        'metaformer_converter',
-        osp.join(ROOT, 'tools', 'model_converters',
-                 'metaformer_to_diffult.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.convert
+    return load_script('tools', 'model_converters',
+                       'metaformer_to_diffult.py').convert
 
 
 def test_keys_and_values_where_the_layouts_differ():

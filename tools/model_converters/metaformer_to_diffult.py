@@ -28,6 +28,9 @@ from typing import Dict, Sequence
 
 import torch
 
+from diffult_plugin.utils.converted_checkpoint import (
+    load_foreign_tensors, rename_by_prefix, save_converted)
+
 _MBCONV = [('_expand_conv.weight', 'expand_conv.conv.weight'),
            ('_bn0.', 'expand_conv.bn.'),
            ('_depthwise_conv.weight', 'depthwise_conv.conv.weight'),
@@ -53,11 +56,7 @@ _FIXED = [('bn1.', 'backbone.stem.7.'), ('norm_1.', 'backbone.cls_maps.0.0.'),
 
 
 def _rename(rest: str, table, key: str) -> str:
-    for old, new in table:
-        if rest.startswith(old):
-            return new + rest[len(old):]
-    raise KeyError(f'{key}: no rule for {rest!r} (is this a MetaFormer '
-                   'checkpoint?)')
+    return rename_by_prefix(rest, table, key, 'MetaFormer')
 
 
 def convert(state: Dict[str, torch.Tensor],
@@ -127,22 +126,14 @@ def main():
     args = parser.parse_args()
     # The code's checkpoints hold plain tensors (and an argparse config):
     # read the tensors only.
-    try:
-        checkpoint = torch.load(args.src, map_location='cpu',
-                                weights_only=True)
-    except Exception as error:  # noqa: BLE001 (torch raises several)
-        raise SystemExit(
-            f'{args.src} holds objects other than tensors ({error}); '
-            "re-save its 'model' entry alone where the MetaFormer code "
-            'runs (torch.save(ckpt["model"], path)). It is not loaded with '
-            'weights_only=False: that runs code from the file.')
+    checkpoint = load_foreign_tensors(
+        args.src, "re-save its 'model' entry alone where the MetaFormer code "
+        'runs (torch.save(ckpt["model"], path))')
     state = checkpoint.get('model', checkpoint.get('state_dict_ema',
                                                    checkpoint))
     converted = convert(state, args.meta_order, args.drop_head,
                         args.drop_meta)
-    torch.save(dict(state_dict=converted, meta=dict(
-        converted_from=args.src)), args.dst)
-    print(f'{len(converted)} tensors -> {args.dst}')
+    save_converted(converted, args.dst, args.src)
 
 
 if __name__ == '__main__':

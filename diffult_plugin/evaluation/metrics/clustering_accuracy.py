@@ -73,9 +73,11 @@ class ClusteringAccuracy(BaseMetric):
     algorithm (the mapping that matches the most samples); per-class
     accuracies under that mapping are averaged over the head (the 30 % of
     classes with the most samples), medium (the next 40 %) and tail (the
-    last 30 %) classes, the split P2OT reports. Class sizes are the
-    evaluated set's own (clustering is evaluated on the data it clustered)
-    unless ``class_counts`` is given. All values are percentages (NMI and
+    last 30 %) classes, the split P2OT reports. Class sizes are
+    ``class_counts`` when given, else the evaluated dataset's
+    ``metainfo['train_class_counts']`` (a long-tailed test split, e.g. the
+    balanced CIFAR-100 test set the P2OT code scores), else the evaluated
+    set's own (clustering evaluated on the data it clustered). All values are percentages (NMI and
     ARI, which the papers print in [0, 1], times 100).
 
     Args:
@@ -121,9 +123,11 @@ class ClusteringAccuracy(BaseMetric):
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         pred, labels = np.asarray(results, dtype=np.int64).reshape(-1, 2).T
-        return clustering_metrics(pred, labels, self.num_clusters,
-                                  self.class_counts, self.head_share,
-                                  self.tail_share)
+        counts = self.class_counts
+        if counts is None:
+            counts = (self.dataset_meta or {}).get('train_class_counts')
+        return clustering_metrics(pred, labels, self.num_clusters, counts,
+                                  self.head_share, self.tail_share)
 
 
 def clustering_metrics(pred: np.ndarray,

@@ -57,3 +57,32 @@ def test_metric_from_data_samples():
     assert result['accuracy'] == 100.0 and result['ari'] == 100.0
     with pytest.raises(ValueError):
         ClusteringAccuracy(head_share=0.7, tail_share=0.5)
+
+
+def test_a_balanced_test_set_ranks_classes_by_the_training_counts():
+    # A balanced test set of 10 classes, 2 images each; the training counts
+    # (the dataset's train_class_counts) rise with the class index, so the
+    # head is classes 7-9 and the tail 0-2.
+    labels = np.repeat(np.arange(10), 2)
+    pred = labels.copy()
+    pred[labels <= 2] = 5  # classes 0-2 merged into class 5's cluster
+    samples = [dict(pred_label=torch.tensor([p]), gt_label=torch.tensor([g]))
+               for p, g in zip(pred, labels)]
+    metric = ClusteringAccuracy(num_clusters=10)
+    metric.dataset_meta = dict(train_class_counts=list(range(1, 11)))
+    metric.process(None, samples)
+    result = metric.compute_metrics(metric.results)
+    # Hungarian: cluster 5 goes to class 5 or to one of 0-2 (2 images
+    # each way), so exactly one of the classes 0, 1, 2, 5 is right. Head
+    # 7-9 whole; medium 3-6 and tail 0-2 hold 3 + 1 right classes.
+    assert result['head'] == 100.0
+    assert result['tail'] in (0.0, pytest.approx(100 / 3))
+    assert (4 * result['medium'] + 3 * result['tail']) / 100 == \
+        pytest.approx(4.0)
+    # Without the training counts every class is the same size and the
+    # split falls back on the order of the classes (0-2 the head).
+    metric = ClusteringAccuracy(num_clusters=10)
+    metric.process(None, samples)
+    unranked = metric.compute_metrics(metric.results)
+    assert unranked['head'] == result['tail']
+    assert unranked['tail'] == 100.0

@@ -108,3 +108,96 @@ def test_sp2ot_gives_ambiguous_samples_their_neighbours_cluster():
     share = lambda q: float(q[ambiguous, 0].sum() / q[ambiguous].sum())
     assert share(semantic) > share(plain) + 0.1
     assert share(semantic) > 0.6
+
+
+def _swapped_loss(first, second, q_first, q_second):
+    """The P2OT code's two-view loss: each view on the other's labels."""
+    return -0.5 * ((q_second * first.log_softmax(1)).sum(1).mean() +
+                   (q_first * second.log_softmax(1)).sum(1).mean())
+
+
+def test_cosine_classifier_by_hand():
+    head = P2OTClusterHead(in_channels=2, num_clusters=2,
+                           classifier='cosine', logit_scale=10.0)
+    with torch.no_grad():
+        head.heads[0].weight.copy_(torch.tensor([[3.0, 0.0], [1.0, 1.0]]))
+    # 10 cos(x, w_c): x = (0, 2) -> cos 0 and 1 / sqrt(2).
+    logits = head(torch.tensor([[0.0, 2.0]]))
+    assert logits.tolist()[0] == pytest.approx([0.0, 10 / math.sqrt(2)])
+    with pytest.raises(ValueError, match='classifier'):
+        P2OTClusterHead(in_channels=2, num_clusters=2, classifier='cos')
+
+
+def test_heads_sum_their_losses_and_the_lowest_epoch_loss_predicts():
+    torch.manual_seed(0)
+    hub = MessageHub.get_current_instance()
+    hub.update_info('max_iters', 10)
+    hub.update_info('iter', 3)
+    head = P2OTClusterHead(in_channels=4, num_clusters=3, num_heads=2)
+    views = [torch.randn(12, 4), torch.randn(12, 4)]
+    out = head.loss(views)
+    rho = p2ot_rho(0.3)
+    expected = []
+    for k in range(2):
+        first, second = (head.heads[k](v) for v in views)
+        expected.append(_swapped_loss(
+            first, second, p2ot_pseudo_labels(first.detach(), rho),
+            p2ot_pseudo_labels(second.detach(), rho)))
+    assert float(out['loss']) == pytest.approx(float(sum(expected)),
+                                               rel=1e-5)
+
+    # Selection: the lowest running sum inside the first epoch, then the
+    # lowest mean of the last ended epoch, whatever the current step says.
+    head = P2OTClusterHead(in_channels=4, num_clusters=3, num_heads=2)
+    steps = [(0, [2.0, 1.0]), (0, [2.0, 1.5]), (1, [0.5, 3.0]),
+             (1, [0.5, 3.0]), (2, [9.0, 9.0])]
+    selected = []
+    for epoch, losses in steps:
+        hub.update_info('epoch', epoch)
+        head._track_epoch(torch.tensor(losses))
+        selected.append(int(head.selected_head))
+    # epoch 0 sums [2, 1] -> 1, [4, 2.5] -> 1; epoch 1 starts: epoch 0's
+    # mean [2, 1.25] -> 1 (not the current step's 0); epoch 2 starts:
+    # epoch 1's mean [0.5, 3] -> 0.
+    assert selected == [1, 1, 1, 1, 0]
+    assert head.epoch_loss.tolist() == [9.0, 9.0]
+    # The selection travels with the checkpoint.
+    restored = P2OTClusterHead(in_channels=4, num_clusters=3, num_heads=2)
+    restored.load_state_dict(head.state_dict())
+    assert int(restored.selected_head) == 0
+    x = torch.randn(5, 4)
+    assert torch.equal(restored(x), restored.heads[0](x))
+    hub.update_info('epoch', None)
+
+
+def test_semantic_weight_gives_sp2ot_labels_on_bank_features():
+    from diffult_plugin.models.heads import knn_graph, sp2ot_pseudo_labels
+    torch.manual_seed(0)
+    hub = MessageHub.get_current_instance()
+    hub.update_info('max_iters', 10)
+    hub.update_info('iter', 5)
+    head = P2OTClusterHead(in_channels=4, num_clusters=3, bank_size=16,
+                           semantic_weight=1.0, num_neighbours=3,
+                           mm_iters=2)
+    views = [torch.randn(8, 4), torch.randn(8, 4)]
+    head.loss(views)  # fills the banks with 16 rows
+    assert len(head.feature_bank) == len(head.bank) == 16
+    bank, feature_bank = head.bank.clone(), head.feature_bank.clone()
+    views = [torch.randn(8, 4), torch.randn(8, 4)]
+    out = head.loss(views)
+    rho = p2ot_rho(0.5)
+    first, second = (head.heads[0](v) for v in views)
+
+    def labels(logits, feats):
+        rows = torch.cat([bank, logits.detach()])
+        feature_rows = torch.cat([feature_bank, feats])
+        return sp2ot_pseudo_labels(
+            rows, feature_rows, rho, 1.0, 3, 2,
+            graph=knn_graph(feature_rows, 3))[16:]
+
+    expected = _swapped_loss(first, second, labels(first, views[0]),
+                             labels(second, views[1]))
+    assert float(out['loss']) == pytest.approx(float(expected), rel=1e-5)
+    # ... which differ from P2OT's on the same rows.
+    plain = p2ot_pseudo_labels(torch.cat([bank, first.detach()]), rho)[16:]
+    assert not torch.allclose(plain, labels(first, views[0]), atol=1e-3)
