@@ -29,7 +29,20 @@ This probes the pseudo-labelling on fixed features; the papers learn the
 features too (configs/p2ot/, P2OTClusterHead). With a supervised backbone
 (the CE checkpoint above) the features already separate the classes, so the
 probe asks one thing: does imbalance-aware transport keep the long-tailed
-cluster sizes where balanced transport splits the head? Records go to
+cluster sizes where balanced transport splits the head?
+
+With the labels hidden from the features too, the network is one trained by
+clustering alone (``--network-config``; the data stay those of
+``--config``):
+
+    python tools/train.py configs/p2ot/p2ot_resnet32_cifar10lt-jpg_cpu.py \
+        --work-dir work_dirs/benchmarks/p2ot_cpu/seed0
+    python benchmarks/clustering_probe.py \
+        --network-config configs/p2ot/p2ot_resnet32_cifar10lt-jpg_cpu.py \
+        --checkpoint work_dirs/benchmarks/p2ot_cpu/seed0/epoch_30.pth
+
+and the network's own P2OT cluster head is scored beside the four methods
+(``trained-head``: the end-to-end P2OT result). Records go to
 benchmarks/results/clustering_probe.jsonl.
 """
 import argparse
@@ -48,6 +61,8 @@ sys.path.insert(0, ROOT)
 
 DATA_CONFIG = 'configs/cpu_protocol/ce_resnet32_cifar10lt-jpg.py'
 METHODS = ('kmeans', 'sinkhorn', 'p2ot', 'sp2ot')
+#: The row of a checkpoint's own cluster head (P2OTClusterHead).
+TRAINED_HEAD = 'trained-head'
 
 
 def pseudo_labels(method: str, logits: torch.Tensor, features: torch.Tensor,
@@ -100,7 +115,7 @@ def table(records) -> str:
         latest[(r['method'], r['seed'])] = r
     lines = ['| method | seeds | accuracy | NMI | ARI | head | medium | tail '
              '| largest cluster |', '|---|---|---|---|---|---|---|---|---|']
-    for method in METHODS:
+    for method in METHODS + (TRAINED_HEAD, ):
         rows = [r for (m, _), r in sorted(latest.items()) if m == method]
         if not rows:
             continue
@@ -117,7 +132,12 @@ def table(records) -> str:
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--config', default=DATA_CONFIG,
-                        help='the network config (and its training set)')
+                        help='the config whose training set is clustered '
+                        '(and the network config unless --network-config)')
+    parser.add_argument('--network-config',
+                        help="the checkpoint's config when it is not "
+                        "--config (e.g. configs/p2ot/*: trained without "
+                        'labels)')
     parser.add_argument('--checkpoint', required=True)
     parser.add_argument('--methods', nargs='+', default=list(METHODS),
                         choices=METHODS)
@@ -149,33 +169,43 @@ def main():
     cfg = Config.fromfile(osp.join(ROOT, args.config))
     train = DATASETS.build(cfg.train_dataloader.dataset)
     counts = [int(c) for c in train.metainfo['class_counts']]
-    network = Phi0FeatureExtractor(osp.join(ROOT, args.config),
+    network_config = args.network_config or args.config
+    network = Phi0FeatureExtractor(osp.join(ROOT, network_config),
                                    args.checkpoint, len(counts))
     features, labels = real_features(network, train)
     labels = labels.numpy()
     print(f'{len(labels)} features of {args.checkpoint}', flush=True)
-    for method in args.methods:
-        for seed in args.seeds:
-            began = time.time()
-            pred = self_label(method, features, len(counts), args.iterations,
-                              args.temperature, seed)
-            metrics = clustering_metrics(pred, labels, len(counts), counts)
-            sizes = np.bincount(pred, minlength=len(counts))
-            record = dict(
-                benchmark='clustering_probe', method=method, seed=seed,
-                config=args.config, checkpoint=args.checkpoint,
-                iterations=args.iterations, temperature=args.temperature,
-                cluster_sizes=sorted(sizes.tolist(), reverse=True),
-                class_counts=counts, seconds=round(time.time() - began, 1),
-                date=datetime.datetime.now().isoformat(timespec='seconds'),
-                machine=machine(), **{k: round(v, 2)
-                                      for k, v in metrics.items()})
-            with open(args.out, 'a') as f:
-                f.write(json.dumps(record) + '\n')
-            print(f"{method} seed {seed}: acc {metrics['accuracy']:.2f} "
-                  f"NMI {metrics['nmi']:.2f} ARI {metrics['ari']:.2f} "
-                  f"tail {metrics.get('tail', float('nan')):.2f} sizes "
-                  f"{record['cluster_sizes']}", flush=True)
+    from diffult_plugin.models.heads import P2OTClusterHead
+    head = network.classifier.head
+    # The trained head's clusters: one row, the same for every seed.
+    runs = [(m, s) for m in args.methods for s in args.seeds]
+    if isinstance(head, P2OTClusterHead):
+        runs.append((TRAINED_HEAD, 0))
+    for method, seed in runs:
+        began = time.time()
+        if method == TRAINED_HEAD:
+            pred = head(features).argmax(1).numpy()
+        else:
+            pred = self_label(method, features, len(counts),
+                              args.iterations, args.temperature, seed)
+        metrics = clustering_metrics(pred, labels, len(counts), counts)
+        sizes = np.bincount(pred, minlength=len(counts))
+        record = dict(
+            benchmark='clustering_probe', method=method, seed=seed,
+            config=args.config, network_config=network_config,
+            checkpoint=args.checkpoint,
+            iterations=args.iterations, temperature=args.temperature,
+            cluster_sizes=sorted(sizes.tolist(), reverse=True),
+            class_counts=counts, seconds=round(time.time() - began, 1),
+            date=datetime.datetime.now().isoformat(timespec='seconds'),
+            machine=machine(), **{k: round(v, 2)
+                                  for k, v in metrics.items()})
+        with open(args.out, 'a') as f:
+            f.write(json.dumps(record) + '\n')
+        print(f"{method} seed {seed}: acc {metrics['accuracy']:.2f} "
+              f"NMI {metrics['nmi']:.2f} ARI {metrics['ari']:.2f} "
+              f"tail {metrics.get('tail', float('nan')):.2f} sizes "
+              f"{record['cluster_sizes']}", flush=True)
 
 
 if __name__ == '__main__':

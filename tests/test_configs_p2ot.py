@@ -5,6 +5,8 @@ import os.path as osp
 import subprocess
 import sys
 
+import pytest
+
 from tests.fixtures import make_image_folder
 
 ROOT = osp.dirname(osp.abspath(__file__)).rsplit(os.sep, 1)[0]
@@ -13,30 +15,55 @@ CLASSES = tuple(f'c{i}' for i in range(10))
 
 
 def test_p2ot_config_clusters_without_labels(tmp_path):
+    """Trains through tools/train.py; then benchmarks/clustering_probe.py
+    scores the trained head on the same images as the run's last
+    validation (``trained-head``: the same accuracy)."""
+    import json
+    import re
     root = str(tmp_path / 'jpg')
     make_image_folder(osp.join(root, 'train'), CLASSES, (20, ) * 10)
     make_image_folder(osp.join(root, 'test'), CLASSES, (2, ) * 10, seed=1)
-    options = [
-        'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
-        'param_scheduler.0.end=1', 'param_scheduler.0.T_max=1',
-        'model.backbone.depth=20', 'model.head.bank_size=64',
-        'train_dataloader.batch_size=16', 'train_dataloader.num_workers=0',
-        'val_dataloader.num_workers=0', 'test_dataloader.num_workers=0',
-        'train_dataloader.dataset.imbalance_factor=10',
-        'val_dataloader.dataset.imbalance_factor=10',
-        'test_dataloader.dataset.imbalance_factor=10',
-        'default_hooks.logger.interval=1'
-    ]
+    # The overrides in a config of their own, which the probe reads too.
+    config = tmp_path / 'p2ot_tiny.py'
+    config.write_text(
+        f'_base_ = [{CONFIG!r}]\n'
+        'train_cfg = dict(max_epochs=1, val_interval=1)\n'
+        'param_scheduler = [dict(type="CosineAnnealingLR", by_epoch=True, '
+        'begin=0, end=1, T_max=1, convert_to_iter_based=True)]\n'
+        'model = dict(backbone=dict(depth=20), head=dict(bank_size=64))\n'
+        'train_dataloader = dict(batch_size=16, num_workers=0, '
+        'dataset=dict(imbalance_factor=10))\n'
+        'val_dataloader = dict(num_workers=0, '
+        'dataset=dict(imbalance_factor=10))\n'
+        'test_dataloader = val_dataloader\n'
+        'default_hooks = dict(logger=dict(interval=1))\n')
+    env = dict(os.environ, DIFFULT_CIFAR10_JPG=root)
     proc = subprocess.run(
-        [sys.executable, 'tools/train.py', CONFIG, '--work-dir',
-         str(tmp_path / 'work'), '--cfg-options'] + options,
-        cwd=ROOT, env=dict(os.environ, DIFFULT_CIFAR10_JPG=root),
-        capture_output=True, text=True, timeout=300)
+        [sys.executable, 'tools/train.py', str(config), '--work-dir',
+         str(tmp_path / 'work')],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-4000:]
     for key in ('clustering/accuracy', 'clustering/nmi', 'clustering/ari',
                 'clustering/tail', 'rho:'):
         assert key in output, key
+    logged = float(re.findall(r'clustering/accuracy: ([\d.]+)', output)[-1])
+
+    records = tmp_path / 'probe.jsonl'
+    proc = subprocess.run(
+        [sys.executable, 'benchmarks/clustering_probe.py', '--config',
+         str(config), '--checkpoint', str(tmp_path / 'work' / 'epoch_1.pth'),
+         '--methods', 'kmeans', '--seeds', '0', '--iterations', '2',
+         '--out', str(records)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    rows = {r['method']: r for r in map(json.loads,
+                                        records.read_text().splitlines())}
+    assert set(rows) == {'kmeans', 'trained-head'}
+    assert rows['trained-head']['accuracy'] == pytest.approx(logged,
+                                                             abs=0.01)
+    assert sum(rows['trained-head']['cluster_sizes']) == sum(
+        rows['trained-head']['class_counts'])
 
 
 def test_dino_recipe_trains_the_last_block_and_the_heads_only():
