@@ -33,9 +33,10 @@ def _check_image_folder(cfg: dict) -> None:
             f'LongTailDataset: image folder {folder!r} does not exist. '
             'Point data_root at a folder-per-class tree '
             '(<data_root>/<prefix>/<class>/<image>): the CIFAR-10 JPEG configs '
-            'read it from the environment variable DIFFULT_CIFAR10_JPG, the '
-            'image-folder examples from DIFFULT_DATA_ROOT (README, "Data" and '
-            '"Your own dataset").')
+            'read it from the environment variable DIFFULT_CIFAR10_JPG '
+            '(default data/cifar10-jpg; `bash tools/get_cifar10_jpg.sh` '
+            'fetches it there), the image-folder examples from '
+            'DIFFULT_DATA_ROOT (README, "Data" and "Your own dataset").')
 
 
 #: How ``LongTailDataset`` ranks classes before applying the profile.
