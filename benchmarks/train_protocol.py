@@ -227,6 +227,9 @@ def main():
         with open(osp.join(out_dir, 'train_protocol.jsonl'), 'a') as f:
             f.write(json.dumps(record) + '\n')
         _write_json(osp.join(work_dir, DONE), dict(date=record['date']))
+        # A DiffuLT run's own phi0 and filter split, beside the arm's record.
+        from benchmarks.stage_results import append_record
+        append_record(work_dir)
         rows.append(record)
 
     def fmt(key):
