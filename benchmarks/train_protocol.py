@@ -30,6 +30,10 @@ from typing import List
 import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# Run as a script, the repository root is not on the path; the stage records
+# (benchmarks/stage_results.py) are imported from it.
+if ROOT not in sys.path:
+    sys.path.insert(0, ROOT)
 
 
 def machine() -> str:

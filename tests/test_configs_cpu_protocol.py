@@ -92,3 +92,28 @@ def test_schedule_is_a_cosine_over_thirty_epochs_per_iteration():
         assert lrs[t] == pytest.approx(
             0.05 * (1 + math.cos(math.pi * t / total)), abs=1e-9)
     assert lrs[150] == pytest.approx(0.05)
+
+
+def test_combinations_train_on_the_latent_arms_proxy():
+    """Every v2 combination uses the latent DiffuLT arm's synthesis stages
+    (same hook settings, so its phi0, generator and bank are reused from
+    that arm's seed-0 folder, which the protocol runner points them at)."""
+    latent = Config.fromfile(osp.join(ROOT, ARMS['diffult-latent'].config))
+    (latent_hook, _) = latent.custom_hooks
+    assert latent_hook.generator_config.endswith(
+        'diffult-latent-tiny_unet_cifar10lt-jpg_cpu.py')
+    assert latent_hook.guidance_scale == 8.0
+    names = [n for n in ARMS if n.startswith('diffult+')]
+    assert len(names) == 4
+    for name in names:
+        arm = ARMS[name]
+        cfg = Config.fromfile(osp.join(ROOT, arm.config))
+        hook = cfg.custom_hooks[0]
+        assert _plain(hook) == _plain(latent_hook), name
+        assert _plain(cfg.train_dataloader.dataset) == dict(
+            _plain(latent.train_dataloader.dataset),
+            dataset=_plain(cfg.train_dataloader.dataset.dataset)), name
+        assert arm.needs == ('diffult-latent', )
+        assert arm.options == (
+            'custom_hooks.0.stages_dir=work_dirs/benchmarks/'
+            f'{ARMS["diffult-latent"].tag}/seed0', )

@@ -1,12 +1,14 @@
 # CPU protocol v2, DiffuLT + APA / AGLU: the APA / AGLU arm (aglu-se_resnet32_cifar10lt-jpg.py)
-# trained on the DiffuLT arm's proxy (its phi0, generator and bank:
-# benchmarks/cpu_protocol.py points stages_dir at that run), every loss
+# trained on the latent DiffuLT arm's proxy (its phi0, autoencoder,
+# generator and bank: benchmarks/cpu_protocol.py points stages_dir at that
+# arm's seed-0 run; the latent generator is the DiffuLT variant measured
+# best on this protocol), every loss
 # term weighting synthetic samples by omega, the class priors the
 # omega-weighted counts n_real + omega n_syn (TrainClassCountsHook's default
 # on a proxy; also the prior of AGLU's test-time IIF correction).
 _base_ = [
     './aglu-se_resnet32_cifar10lt-jpg.py',
-    '../_base_/diffult/cifar10lt-jpg_cpu.py',
+    '../_base_/diffult/cifar10lt-jpg_cpu-latent.py',
 ]
 # AGLU's Mixup mixes omega with the targets (DiffuLTSynthesisHook refuses
 # batch augments that would drop it).
