@@ -170,6 +170,24 @@ def left_out_images(lt_set, classes, per_class: int, seed: int,
     return np.concatenate(images), np.asarray(labels)
 
 
+def cas_data(target: int, per_class: int, val_per_class: int, seed: int):
+    """The real data of a CAS measurement on the protocol's CIFAR-10-LT:
+    the class counts, the classes under ``target`` real images, the
+    evaluation sets (``val``: left-out images from position ``per_class``;
+    ``test``: the test set) and ``per_class`` left-out reference images per
+    class (disjoint from ``val``)."""
+    from diffult_plugin.datasets.long_tail_dataset import labels_of
+    lt_set, test_set = lt_real_sets(DATA_CONFIG)
+    counts = np.bincount(labels_of(lt_set))
+    classes = [int(c) for c in np.flatnonzero(counts < target)]
+    eval_sets = dict(
+        val=left_out_images(lt_set, classes, val_per_class, seed,
+                            offset=per_class),
+        test=(real_images(test_set), np.asarray(labels_of(test_set))))
+    real_x, real_y = left_out_images(lt_set, classes, per_class, seed)
+    return counts, classes, eval_sets, (real_x, real_y)
+
+
 def generated_images(config, checkpoint, classes, per_class, sampler,
                      num_steps, guidance, seed, cache: str):
     """``per_class`` samples of each class, cached in ``cache`` (an .npz
@@ -358,20 +376,12 @@ def main():
                          'not exist.')
 
     import diffult_plugin  # noqa: F401
-    from diffult_plugin.datasets.long_tail_dataset import labels_of
     from diffult_plugin.models.utils.frozen_classifier import \
         Phi0FeatureExtractor
-    lt_set, test_set = lt_real_sets(DATA_CONFIG)
-    counts = np.bincount(labels_of(lt_set))
-    classes = [int(c) for c in np.flatnonzero(counts < args.target)]
+    counts, classes, eval_sets, (real_x, real_y) = cas_data(
+        args.target, args.per_class, args.val_per_class, args.seed)
     print(f'CAS classes (fewer than {args.target} real images): {classes}',
           flush=True)
-    eval_sets = dict(
-        val=left_out_images(lt_set, classes, args.val_per_class, args.seed,
-                            offset=args.per_class),
-        test=(real_images(test_set), np.asarray(labels_of(test_set))))
-    real_x, real_y = left_out_images(lt_set, classes, args.per_class,
-                                     args.seed)
     phi0 = Phi0FeatureExtractor(osp.join(ROOT, args.phi0_config),
                                 args.phi0_checkpoint, len(counts))
     common = dict(

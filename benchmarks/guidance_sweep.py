@@ -27,15 +27,14 @@ import os
 import os.path as osp
 import sys
 
-import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 from benchmarks.generator_efficiency import (  # noqa: E402
-    DATA_CONFIG, cas, generated_images, iterations_of, last_checkpoint,
-    left_out_images, lt_real_sets, phi0_fd, real_images)
+    cas, cas_data, generated_images, iterations_of, last_checkpoint,
+    phi0_fd)
 from benchmarks.train_protocol import machine  # noqa: E402
 
 RECORDS = osp.join(ROOT, 'benchmarks', 'results', 'guidance_sweep.jsonl')
@@ -87,18 +86,10 @@ def main(argv=None):
     phi0_config, phi0_checkpoint = files['phi0']
 
     import diffult_plugin  # noqa: F401
-    from diffult_plugin.datasets.long_tail_dataset import labels_of
     from diffult_plugin.models.utils.frozen_classifier import \
         Phi0FeatureExtractor
-    lt_set, test_set = lt_real_sets(DATA_CONFIG)
-    counts = np.bincount(labels_of(lt_set))
-    classes = [int(c) for c in np.flatnonzero(counts < args.target)]
-    eval_sets = dict(
-        val=left_out_images(lt_set, classes, args.val_per_class, args.seed,
-                            offset=args.per_class),
-        test=(real_images(test_set), np.asarray(labels_of(test_set))))
-    real_x, real_y = left_out_images(lt_set, classes, args.per_class,
-                                     args.seed)
+    counts, classes, eval_sets, (real_x, real_y) = cas_data(
+        args.target, args.per_class, args.val_per_class, args.seed)
     phi0 = Phi0FeatureExtractor(phi0_config, phi0_checkpoint, len(counts))
     rel = (lambda p: osp.relpath(osp.abspath(p), ROOT))
     common = dict(
