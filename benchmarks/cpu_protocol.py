@@ -108,6 +108,15 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
     # the same recipe trained as the pipeline's phi0 stage (phi0_of).
     ('diffult-latent',
      _v2('diffult-latent_resnet32_cifar10lt-jpg', reuse_seed0_stages=True)),
+    # The latent arm's generator, its bank sampled at w = 4 (the guidance
+    # scale with the best CAS on held-out real val images, guidance_sweep):
+    # one bank of its own, shared by the classifier seeds.
+    ('diffult-latent-w4',
+     _v2('diffult-latent-w4_resnet32_cifar10lt-jpg',
+         options=(f'custom_hooks.0.stages_dir={V2_STAGES}',
+                  f'custom_hooks.0.bank_dir={WORK}/'
+                  'cpu-v2_diffult-latent-w4_resnet32_cifar10lt-jpg/bank'),
+         needs=('diffult-latent', ))),
     ('ceiling', _v2('ce_resnet32_cifar10-jpg', seeds=(0, ))),
     ('ride', _v2('ride_resnet32_cifar10lt-jpg', seeds=(0, ))),
     ('aglu-se', _v2('aglu-se_resnet32_cifar10lt-jpg', seeds=(0, ))),

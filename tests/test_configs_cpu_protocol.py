@@ -117,3 +117,27 @@ def test_combinations_train_on_the_latent_arms_proxy():
         assert arm.options == (
             'custom_hooks.0.stages_dir=work_dirs/benchmarks/'
             f'{ARMS["diffult-latent"].tag}/seed0', )
+
+
+def test_latent_w4_arm_changes_only_the_guidance_scale():
+    """The w = 4 arm is the latent arm with its bank sampled at w = 4: the
+    same generator stages (the latent arm's seed-0 folder), a bank folder of
+    its own shared by its classifier seeds, nothing else changed."""
+    latent = Config.fromfile(osp.join(ROOT, ARMS['diffult-latent'].config))
+    arm = ARMS['diffult-latent-w4']
+    cfg = Config.fromfile(osp.join(ROOT, arm.config))
+    hook, counts = cfg.custom_hooks
+    assert hook.guidance_scale == 4.0
+    assert dict(_plain(hook), guidance_scale=8.0) == _plain(
+        latent.custom_hooks[0])
+    assert _plain(counts) == _plain(latent.custom_hooks[1])
+    for key in ('model', 'train_dataloader', 'val_dataloader',
+                'optim_wrapper', 'param_scheduler', 'train_cfg'):
+        assert _plain(cfg[key]) == _plain(latent[key]), key
+    assert arm.seeds == (0, 1, 2)
+    assert arm.needs == ('diffult-latent', )
+    assert not arm.reuse_seed0_stages and not arm.own_bank
+    stages = f'work_dirs/benchmarks/{ARMS["diffult-latent"].tag}/seed0'
+    assert arm.options == (
+        f'custom_hooks.0.stages_dir={stages}',
+        f'custom_hooks.0.bank_dir=work_dirs/benchmarks/{arm.tag}/bank')
