@@ -117,6 +117,11 @@ ARMS: 'OrderedDict[str, Arm]' = OrderedDict([
                   f'custom_hooks.0.bank_dir={WORK}/'
                   'cpu-v2_diffult-latent-w4_resnet32_cifar10lt-jpg/bank'),
          needs=('diffult-latent', ))),
+    # The latent arm with its generator trained twice as long (continued
+    # from the latent arm's seed-0 generator, on its autoencoder and phi0).
+    ('diffult-latent-gen2x',
+     _v2('diffult-latent-gen2x_resnet32_cifar10lt-jpg',
+         reuse_seed0_stages=True, needs=('diffult-latent', ))),
     ('ceiling', _v2('ce_resnet32_cifar10-jpg', seeds=(0, ))),
     ('ride', _v2('ride_resnet32_cifar10lt-jpg', seeds=(0, ))),
     ('aglu-se', _v2('aglu-se_resnet32_cifar10lt-jpg', seeds=(0, ))),

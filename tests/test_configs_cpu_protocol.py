@@ -141,3 +141,42 @@ def test_latent_w4_arm_changes_only_the_guidance_scale():
     assert arm.options == (
         f'custom_hooks.0.stages_dir={stages}',
         f'custom_hooks.0.bank_dir=work_dirs/benchmarks/{arm.tag}/bank')
+
+
+def test_gen2x_arm_continues_the_latent_arms_generator_to_twice_its_length():
+    """The gen2x arm trains only the generator longer: it continues the
+    latent arm's seed-0 generator (its last checkpoint) on that run's
+    autoencoder and phi0 (their last checkpoints), to twice the iterations;
+    sampler, guidance, filter and classifier stay the latent arm's."""
+    latent = Config.fromfile(osp.join(ROOT, ARMS['diffult-latent'].config))
+    arm = ARMS['diffult-latent-gen2x']
+    cfg = Config.fromfile(osp.join(ROOT, arm.config))
+    hook = _plain(cfg.custom_hooks[0])
+    base = _plain(latent.custom_hooks[0])
+    iters = latent.diffult_latent_iters
+    assert cfg.diffult_generator_iters == 2 * iters
+    stages = f'work_dirs/benchmarks/{ARMS["diffult-latent"].tag}/seed0'
+    ce = Config.fromfile(CE)
+    autoencoder = Config.fromfile(osp.join(
+        ROOT, 'configs', 'autoencoder',
+        'latent-ae-tiny-f4_cifar10lt-jpg_cpu.py'))
+    assert hook.pop('phi0_checkpoint') == (
+        f'{stages}/phi0/epoch_{ce.train_cfg.max_epochs}.pth')
+    assert hook.pop('generator_resume_from') == (
+        f'{stages}/generator/iter_{iters}.pth')
+    options = hook.pop('generator_cfg_options')
+    assert options.pop('model.autoencoder.checkpoint') == (
+        f'{stages}/autoencoder/iter_{autoencoder.train_cfg.max_iters}.pth')
+    base_options = base.pop('generator_cfg_options')
+    # The latent arm trains its autoencoder as a stage (None).
+    assert base_options.pop('model.autoencoder.checkpoint') is None
+    assert options == dict(base_options,
+                           **{'train_cfg.max_iters': 2 * iters,
+                              'train_cfg.val_interval': 2 * iters})
+    base.pop('phi0_checkpoint')
+    assert hook == base
+    assert _plain(cfg.custom_hooks[1]) == _plain(latent.custom_hooks[1])
+    for key in ('model', 'train_dataloader', 'optim_wrapper', 'train_cfg'):
+        assert _plain(cfg[key]) == _plain(latent[key]), key
+    assert arm.seeds == (0, 1, 2) and arm.reuse_seed0_stages
+    assert arm.needs == ('diffult-latent', )

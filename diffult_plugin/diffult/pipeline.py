@@ -29,7 +29,7 @@ from .sources import (DiffusionSource, OracleSource, RealCopySource,
                       load_generator)
 from .stage_data import STAGE_DATA, generator_options, phi0_options
 from diffult_plugin.utils.safe_loading import readable_checkpoint
-from .stages import run_training_stage
+from .stages import continue_stage_from, run_training_stage
 
 #: What can fill the synthetic slots (``DiffuLTPipeline.source``).
 SOURCES = ('generator', 'oracle', 'real-copies')
@@ -51,6 +51,69 @@ def checkpoint_classes(path: str, prefix: str):
     if prefix == 'class_embedding.':
         return int(weights[0].shape[0]) - 1
     return int(weights[-1].shape[0])
+
+
+def check_resume_from(path: str, generator_cfg) -> None:
+    """Refuse a ``generator_resume_from`` that cannot continue: a missing or
+    truncated file, one already trained to the config's ``max_iters``, or a
+    latent generator whose autoencoder is not the one given. Warns when the
+    schedule still changes the learning rate past the checkpoint's
+    iteration (the continued run then differs from one trained to
+    ``max_iters`` from the start)."""
+    import torch
+    from diffult_plugin.utils.safe_loading import (check_checkpoint,
+                                                   register_safe_globals)
+    check_checkpoint(path, 'DiffuLTSynthesisHook.generator_resume_from')
+    register_safe_globals()
+    state = torch.load(path, map_location='cpu', weights_only=True,
+                       mmap=True)
+    done = (state.get('meta') or {}).get('iter')
+    if done is None or 'optimizer' not in state:
+        raise ValueError(
+            f'DiffuLTSynthesisHook.generator_resume_from: {path} is not a '
+            'training checkpoint (no iteration or optimiser state); give an '
+            'iter_<N>.pth of a generator stage, or a trained generator as '
+            '`generator_checkpoint` to sample from it as it is.')
+    max_iters = generator_cfg.train_cfg.get('max_iters')
+    if max_iters is not None and done >= max_iters:
+        raise ValueError(
+            f'DiffuLTSynthesisHook.generator_resume_from: {path} is at '
+            f'iteration {done}, the generator config trains to '
+            f'train_cfg.max_iters={max_iters}: nothing to continue. Raise '
+            "generator_cfg_options['train_cfg.max_iters'], or give it as "
+            '`generator_checkpoint`.')
+    for scheduler in generator_cfg.get('param_scheduler') or []:
+        if scheduler.get('end', float('inf')) > done:
+            MMLogger.get_current_instance().warning(
+                f'generator_resume_from: the {scheduler.get("type")} '
+                f'schedule still runs past iteration {done}, so the '
+                'continued generator does not follow the recipe of one '
+                f'trained to {max_iters} iterations from the start.')
+    autoencoder = generator_cfg.model.get('autoencoder')
+    if not autoencoder:
+        return
+    given = autoencoder.get('checkpoint')
+    fix = ("give the autoencoder it was trained on as generator_cfg_options"
+           "['model.autoencoder.checkpoint'] (<stages>/autoencoder/"
+           'iter_<N>.pth of the run that trained it).')
+    if not given:
+        raise ValueError(
+            'DiffuLTSynthesisHook.generator_resume_from: a latent generator '
+            'continues only on the latents it was trained on, and with '
+            'model.autoencoder.checkpoint=None the autoencoder would be '
+            f'trained again; {fix}')
+    theirs = state['state_dict']
+    prefix = 'autoencoder.model.'
+    ours = torch.load(given, map_location='cpu', weights_only=True,
+                      mmap=True)
+    ours = ours.get('state_dict', ours)
+    same = bool(ours) and all(
+        prefix + key in theirs and torch.equal(value, theirs[prefix + key])
+        for key, value in ours.items())
+    if not same:
+        raise ValueError(
+            f'DiffuLTSynthesisHook.generator_resume_from: {path} was '
+            f'trained on another autoencoder than {given}; {fix}')
 
 
 class _Progress:
@@ -110,6 +173,20 @@ class DiffuLTPipeline:
         generator_checkpoint (str, optional): A trained generator (EMA
             weights); skips its stage.
         generator_cfg_options (dict, optional): Overrides for its config.
+        generator_resume_from (str, optional): A training checkpoint of the
+            same generator config (model, EMA, optimiser, iteration: another
+            run's ``<stages>/generator/iter_<N>.pth``) that this run's
+            generator stage continues from, up to its config's
+            ``train_cfg.max_iters``: a longer generator without training
+            its first N iterations again. The CPU generator schedules hold
+            the learning rate constant after their warm-up, so the continued
+            run follows the recipe of one trained to ``max_iters`` from the
+            start (only the data order differs); with a decaying schedule it
+            does not, and a warning says so. A latent generator keeps the
+            autoencoder it was trained on: give that checkpoint as
+            ``generator_cfg_options['model.autoencoder.checkpoint']``
+            (checked against the weights in the resumed checkpoint).
+            Defaults to None.
         oracle (bool): Fill the slots with real images that the long-tail
             subsampling left out instead of generating (upper bound of the
             proxy); the same as ``source='oracle'``. Defaults to False.
@@ -161,6 +238,7 @@ class DiffuLTPipeline:
                  generator_config: Optional[str] = None,
                  generator_checkpoint: Optional[str] = None,
                  generator_cfg_options: Optional[dict] = None,
+                 generator_resume_from: Optional[str] = None,
                  oracle: bool = False,
                  source: str = 'generator',
                  bank_dir: Optional[str] = None,
@@ -201,6 +279,14 @@ class DiffuLTPipeline:
         if generator_checkpoint and not generator_config:
             raise ValueError('`generator_checkpoint` needs the '
                              '`generator_config` it was trained with.')
+        if generator_resume_from and (generator_checkpoint
+                                      or source != 'generator'):
+            raise ValueError(
+                '`generator_resume_from` continues training the generator '
+                'stage; it contradicts '
+                + ('`generator_checkpoint` (a trained generator, no stage)'
+                   if generator_checkpoint else f'source={source!r}')
+                + ': set only one of them.')
         if filter is not None and not (phi0_config or filter.get(
                 'phi0_config')):
             raise ValueError('the filter needs phi0: set `phi0_config` '
@@ -211,6 +297,7 @@ class DiffuLTPipeline:
         self.generator_config = generator_config
         self.generator_checkpoint = generator_checkpoint
         self.generator_cfg_options = dict(generator_cfg_options or {})
+        self.generator_resume_from = generator_resume_from
         self.source = source
         self.oracle = source == 'oracle'
         self.bank_dir = bank_dir
@@ -351,9 +438,8 @@ class DiffuLTPipeline:
         cfg, options = self._generator_cfg(phi0_checkpoint, num_classes)
         if not self.generator_checkpoint:
             cfg, options = self._autoencoder(work_dir, cfg, options)
-        checkpoint = self.generator_checkpoint or run_training_stage(
-            'generator', self.generator_config,
-            osp.join(work_dir, 'generator'), options)
+        checkpoint = self.generator_checkpoint or self._generator_stage(
+            work_dir, options)
         model = load_generator(cfg, checkpoint, device)
         if model.num_classes != num_classes:
             raise ValueError(
@@ -363,6 +449,18 @@ class DiffuLTPipeline:
         return DiffusionSource(model, checkpoint, self.sampler,
                                self.num_steps, self.guidance_scale,
                                self.sample_batch_size)
+
+    def _generator_stage(self, work_dir: str, options: dict) -> str:
+        """Train the generator stage in ``<stages>/generator`` (from
+        ``generator_resume_from`` when given) unless it is done."""
+        folder = osp.join(work_dir, 'generator')
+        if self.generator_resume_from and continue_stage_from(
+                folder, self.generator_resume_from):
+            MMLogger.get_current_instance().info(
+                f'stage generator: continues from '
+                f'{self.generator_resume_from}')
+        return run_training_stage('generator', self.generator_config,
+                                  folder, options)
 
     def _autoencoder(self, work_dir: str, cfg, options: dict) -> tuple:
         """Latent generators: train the autoencoder stage (the config its
@@ -430,9 +528,7 @@ class DiffuLTPipeline:
                 raise FileNotFoundError(
                     f'DiffuLTSynthesisHook.{key}: {path} does not exist.')
         if self.source == 'generator' and not self.generator_checkpoint:
-            generator_cfg = Config.fromfile(self.generator_config)
-            generator_cfg.merge_from_dict(
-                copy.deepcopy(self.generator_cfg_options))
+            generator_cfg = self._merged_generator_cfg()
             autoencoder = generator_cfg.model.get('autoencoder')
             if autoencoder:
                 for key in ('config', 'checkpoint'):
@@ -451,8 +547,12 @@ class DiffuLTPipeline:
                 "'DiffuLTFilter', 'Phi0ConfidenceFilter' or "
                 "'OptimalTransportFilter' (or import the plugin that "
                 'registers yours), or filter=None to keep every candidate.')
+        if self.generator_resume_from:
+            check_resume_from(self.generator_resume_from,
+                              self._merged_generator_cfg())
         for key, prefix in (('phi0_checkpoint', 'head.'),
-                            ('generator_checkpoint', 'class_embedding.')):
+                            ('generator_checkpoint', 'class_embedding.'),
+                            ('generator_resume_from', 'class_embedding.')):
             path = getattr(self, key)
             if not path:
                 continue
@@ -468,6 +568,13 @@ class DiffuLTPipeline:
                     f'{found} classes, the training set has {num_classes}; '
                     'give the one trained on this dataset, or leave it unset '
                     'to train the stage.')
+
+    def _merged_generator_cfg(self):
+        """The generator config with the user's overrides (what validate
+        reads; the stage adds the derived data options to it)."""
+        cfg = Config.fromfile(self.generator_config)
+        cfg.merge_from_dict(copy.deepcopy(self.generator_cfg_options))
+        return cfg
 
     @staticmethod
     def dataset_fingerprint(dataset: DiffuLTDataset) -> dict:

@@ -77,6 +77,49 @@ def resume_checkpoint(work_dir: str) -> Optional[str]:
     return fallback
 
 
+#: Written by :func:`continue_stage_from`: which checkpoint a stage
+#: continued from (its path and sha256).
+CONTINUED = 'continued_from.json'
+
+
+def continue_stage_from(work_dir: str, checkpoint: str) -> bool:
+    """Make a stage that has not started continue from ``checkpoint``.
+
+    ``checkpoint`` is a training checkpoint of the same config (model, EMA,
+    optimiser, schedulers and iteration, e.g. another run's
+    ``<stages>/generator/iter_<N>.pth``). It is copied into ``work_dir``
+    (temporary name, fsync, rename) and ``last_checkpoint`` names it, so
+    :func:`run_training_stage` resumes from it up to the config's
+    ``max_iters`` instead of training from iteration 0. A folder that holds
+    a finished stage or a run of its own is left as it is: its own run
+    goes on, the given checkpoint is not used again. Returns whether the
+    folder was set up to continue.
+    """
+    import shutil
+    if _finished(work_dir) or resume_checkpoint(work_dir) is not None:
+        return False
+    os.makedirs(work_dir, exist_ok=True)
+    target = osp.join(work_dir, osp.basename(checkpoint))
+    tmp = f'{target}.tmp-{os.getpid()}'
+    try:
+        shutil.copyfile(checkpoint, tmp)
+        with open(tmp, 'rb+') as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    finally:
+        if osp.exists(tmp):
+            os.remove(tmp)
+    atomic_write_json(osp.join(work_dir, CONTINUED),
+                      dict(checkpoint=osp.abspath(checkpoint),
+                           sha256=sha256_file(target)))
+    pointer = osp.join(work_dir, 'last_checkpoint')
+    tmp = f'{pointer}.tmp-{os.getpid()}'
+    with open(tmp, 'w') as f:
+        f.write(target)
+    os.replace(tmp, pointer)
+    return True
+
+
 def _finished(work_dir: str) -> Optional[str]:
     path = osp.join(work_dir, DONE)
     if not osp.isfile(path):

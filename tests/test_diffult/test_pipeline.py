@@ -207,3 +207,52 @@ custom_hooks = [
         'OptimalTransportFilter'
     # Each shard's phi0 logits stay beside it (the round was judged whole).
     assert glob.glob(osp.join(bank, 'shards', '*.logits.npy'))
+
+
+def test_a_generator_stage_continues_another_runs_checkpoint(pipeline,
+                                                             tmp_path):
+    """generator_resume_from: the stage resumes the other run's iteration-3
+    state (weights, Adam's moments and step, EMA) and trains iterations 4-6
+    only, not 1-6."""
+    import torch
+
+    from diffult_plugin.diffult import DiffuLTPipeline
+    from diffult_plugin.utils.safe_loading import register_safe_globals
+    config, work_dir, _, _ = pipeline
+    phi0, trained = _checkpoints(work_dir)
+    assert osp.basename(trained) == 'iter_3.pth'
+    folder = osp.dirname(config)
+    continued = DiffuLTPipeline(
+        phi0_config=osp.join(folder, 'phi0.py'), phi0_checkpoint=phi0,
+        generator_config=osp.join(folder, 'generator.py'),
+        generator_resume_from=trained,
+        generator_cfg_options={'train_cfg.max_iters': 6})
+    # The stage options of the first run (phi0 handed to L_AID) and the
+    # longer schedule.
+    _, options = continued._generator_cfg(phi0)
+    stages = str(tmp_path / 'stages')
+    checkpoint = continued._generator_stage(stages, options)
+    assert osp.basename(checkpoint) == 'iter_6.pth'
+    register_safe_globals()
+    state = torch.load(checkpoint, map_location='cpu', weights_only=True)
+    start = torch.load(trained, map_location='cpu', weights_only=True)
+    assert state['meta']['iter'] == 6
+    # Adam counts its steps: 3 before + 3 here (6), not 3 from scratch.
+    steps = {int(s['step']) for s in state['optimizer']['state'].values()}
+    assert steps == {6}
+    assert {int(s['step']) for s in start['optimizer']['state'].values()
+            } == {3}
+    # Only iterations 4-6 were logged by the continued run.
+    (scalars, ) = glob.glob(osp.join(stages, 'generator', '*', 'vis_data',
+                                     'scalars.json'))
+    logged = [json.loads(line)['step'] for line in open(scalars)
+              if '"loss"' in line]
+    assert logged == [4, 5, 6]
+    provenance = json.load(open(osp.join(stages, 'generator',
+                                         'continued_from.json')))
+    assert provenance['checkpoint'] == osp.abspath(trained)
+    # Done: a second call trains nothing and copies nothing again.
+    assert continued._generator_stage(stages, options) == checkpoint
+    assert sorted(osp.basename(p) for p in glob.glob(
+        osp.join(stages, 'generator', '*.pth'))) == ['iter_3.pth',
+                                                     'iter_6.pth']

@@ -124,3 +124,83 @@ def test_a_latent_generator_whose_autoencoder_becomes_a_stage(root):
     with pytest.raises(FileNotFoundError, match='model.autoencoder'):
         DiffuLTPipeline(phi0_config=PHI0,
                         generator_config=latent).validate(proxy)
+
+
+LATENT = osp.join(ROOT, 'configs', 'diffusion',
+                  'diffult-latent-tiny_unet_cifar10lt-jpg_cpu.py')
+
+
+def _training_checkpoint(path, iteration, **tensors):
+    """What mmengine saves mid-training: weights, optimiser, iteration."""
+    tensors.setdefault('class_embedding.weight', torch.zeros(11, 4))
+    torch.save(dict(meta=dict(iter=iteration), state_dict=tensors,
+                    optimizer=dict(state={}, param_groups=[])), path)
+    return path
+
+
+def test_a_generator_to_continue_that_cannot_continue(root, tmp_path):
+    proxy = _proxy(root)
+    # The tiny CPU config trains to 750 iterations.
+    done = _training_checkpoint(str(tmp_path / 'iter_750.pth'), 750)
+    _refused(DiffuLTPipeline(phi0_config=PHI0, generator_config=GENERATOR,
+                             generator_resume_from=done),
+             proxy, tmp_path, r'is at iteration 750, the generator config '
+             r'trains to train_cfg.max_iters=750: nothing to continue')
+    weights_only = _checkpoint(str(tmp_path / 'ema.pth'),
+                               **{'class_embedding.weight': torch.zeros(11,
+                                                                        4)})
+    _refused(DiffuLTPipeline(phi0_config=PHI0, generator_config=GENERATOR,
+                             generator_resume_from=weights_only),
+             proxy, tmp_path, 'is not a training checkpoint')
+    _refused(DiffuLTPipeline(phi0_config=PHI0, generator_config=GENERATOR,
+                             generator_resume_from=str(tmp_path / 'no.pth')),
+             proxy, tmp_path, 'generator_resume_from: .*no.pth does not '
+             'exist')
+    # Another class count: refused like a generator_checkpoint.
+    five = _training_checkpoint(
+        str(tmp_path / 'iter_5.pth'), 5,
+        **{'class_embedding.weight': torch.zeros(6, 4)})
+    _refused(DiffuLTPipeline(phi0_config=PHI0, generator_config=GENERATOR,
+                             generator_resume_from=five),
+             proxy, tmp_path, 'generator_resume_from: .* trained for 5 '
+             'classes')
+    # Halfway, 10 classes: accepted (the warm-up ended at iteration 101).
+    DiffuLTPipeline(phi0_config=PHI0, generator_config=GENERATOR,
+                    generator_resume_from=_training_checkpoint(
+                        str(tmp_path / 'iter_375.pth'), 375)
+                    ).validate(proxy)
+    for contradiction, match in ((dict(generator_checkpoint=done),
+                                  'contradicts `generator_checkpoint`'),
+                                 (dict(source='oracle'),
+                                  "contradicts source='oracle'")):
+        with pytest.raises(ValueError, match=match):
+            DiffuLTPipeline(phi0_config=PHI0, generator_config=GENERATOR,
+                            generator_resume_from=done, **contradiction)
+
+
+def test_a_latent_generator_continues_only_on_its_own_autoencoder(
+        root, tmp_path):
+    proxy = _proxy(root)
+    latents = dict(latent_mean=torch.zeros(4), latent_std=torch.ones(4))
+    resumed = _training_checkpoint(
+        str(tmp_path / 'iter_1000.pth'), 1000,
+        **{f'autoencoder.model.{k}': v for k, v in latents.items()})
+    own = _checkpoint(str(tmp_path / 'ae.pth'), **latents)
+    other = _checkpoint(str(tmp_path / 'other_ae.pth'),
+                        latent_mean=torch.zeros(4),
+                        latent_std=torch.full((4, ), 2.0))
+
+    def pipeline(autoencoder):
+        return DiffuLTPipeline(
+            phi0_config=PHI0, generator_config=LATENT,
+            generator_resume_from=resumed,
+            generator_cfg_options={'model.autoencoder.checkpoint':
+                                   autoencoder,
+                                   'train_cfg.max_iters': 2000})
+
+    pipeline(own).validate(proxy)
+    _refused(pipeline(other), proxy, tmp_path,
+             'trained on another autoencoder than .*other_ae.pth')
+    # None would train a new autoencoder as a stage: refused.
+    _refused(pipeline(None), proxy, tmp_path,
+             'continues only on the latents it was trained on')

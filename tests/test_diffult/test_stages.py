@@ -1,5 +1,6 @@
 """The stage runner: resume from what is readable, children that die with
 their parent, and failure messages that only promise what helps."""
+import json
 import os
 import os.path as osp
 import subprocess
@@ -170,3 +171,26 @@ def test_a_second_writer_of_a_bank_is_refused(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_stage_continues_from_a_checkpoint_only_before_it_started(
+        tmp_path):
+    from diffult_plugin.diffult.stages import CONTINUED, continue_stage_from
+    from diffult_plugin.utils.atomic_io import sha256_file
+    source = _save(str(tmp_path / 'iter_4.pth'))
+    folder = tmp_path / 'generator'
+    assert continue_stage_from(str(folder), source)
+    copied = str(folder / 'iter_4.pth')
+    # A copy the stage resumes from (mmengine reads last_checkpoint).
+    assert (folder / 'last_checkpoint').read_text() == copied
+    assert resume_checkpoint(str(folder)) == copied
+    assert sha256_file(copied) == sha256_file(source)
+    provenance = json.loads((folder / CONTINUED).read_text())
+    assert provenance == dict(checkpoint=source, sha256=sha256_file(source))
+    assert not [p for p in os.listdir(folder) if '.tmp-' in p]
+    # The folder has a run of its own now (a later checkpoint): it goes on
+    # from there, the source is not copied over it again.
+    later = _save(str(folder / 'iter_6.pth'))
+    (folder / 'last_checkpoint').write_text(later)
+    assert not continue_stage_from(str(folder), source)
+    assert (folder / 'last_checkpoint').read_text() == later
