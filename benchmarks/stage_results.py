@@ -77,11 +77,32 @@ def record_of(work_dir: str) -> Optional[dict]:
         **results)
 
 
+def _already_recorded(record: dict, path: str) -> bool:
+    """Whether ``record`` says nothing new: it trained no stage and
+    ``path`` already holds the same filter split for the same arm (a seed
+    that reused another run's bank)."""
+    if record['stages_done'] or 'phi0' in record or not osp.exists(path):
+        return False
+    with open(path) as f:
+        for line in f:
+            if not line.strip():
+                continue
+            other = json.loads(line)
+            if other.get('arm') == record['arm'] and other.get(
+                    'filter') == record.get('filter'):
+                return True
+    return False
+
+
 def append_record(work_dir: str, path: str = RECORDS) -> Optional[dict]:
+    """Append the record of a run folder; returns it, or None when the folder
+    has no stages or its record repeats one the file holds (a seed that
+    reused another run's stages and bank)."""
     record = record_of(work_dir)
-    if record is not None:
-        with open(path, 'a') as f:
-            f.write(json.dumps(record) + '\n')
+    if record is None or _already_recorded(record, path):
+        return None
+    with open(path, 'a') as f:
+        f.write(json.dumps(record) + '\n')
     return record
 
 
@@ -94,7 +115,8 @@ def main():
     for work_dir in args.work_dirs:
         record = append_record(work_dir, args.out)
         if record is None:
-            print(f'{work_dir}: no stages')
+            print(f'{work_dir}: no stages, or the same as a record in '
+                  f'{args.out}')
             continue
         phi0 = record.get('phi0') or {}
         split = (record.get('filter') or {}).get('categories')

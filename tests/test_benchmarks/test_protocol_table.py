@@ -7,9 +7,9 @@ from benchmarks.protocol_table import (gap_closed, load_arms, load_posthoc,
 
 
 def _record(arm, seed, top1, date, **extra):
-    return dict(arm=arm, seed=seed, top1=top1, many=top1 + 10,
-                medium=top1 - 10, few=None, ece=5.0, wall_s=600.0, date=date,
-                **extra)
+    return dict(dict(arm=arm, seed=seed, top1=top1, many=top1 + 10,
+                     medium=top1 - 10, few=None, ece=5.0, wall_s=600.0,
+                     date=date), **extra)
 
 
 def _write(path, records):
@@ -44,7 +44,7 @@ def test_table_means_seeds_and_closes_the_gap(tmp_path):
 def test_gap_is_blank_without_a_ceiling_and_baseline_is_required(tmp_path):
     path = _write(tmp_path / 'records.jsonl',
                   [_record('ce', 0, 40.0, '2026-01-01T00:00:00')])
-    assert '| - | 10.0 |' in table(load_arms(path), 'ce', 'full')
+    assert table(load_arms(path), 'ce', 'full').endswith('| - | - | 10 |')
     assert gap_closed(50.0, 40.0, 40.0) is None
     with pytest.raises(ValueError, match='baseline arm'):
         table(load_arms(path), 'missing', 'full')
@@ -149,3 +149,15 @@ def test_tail_control_gain_and_protocols(tmp_path):
         line for line in lines if line.startswith('| ce |')).strip('|')
         .split('|')]))
     assert ce['tail'] == f'{(0.0 + 10.0 + 40.0) / 3:.2f}'
+
+
+def test_wall_times_are_given_per_seed_in_seed_order(tmp_path):
+    """A DiffuLT arm's seed 0 trains the stages its other seeds reuse: a
+    mean of its walls would describe no run."""
+    path = _write(tmp_path / 'records.jsonl', [
+        _record('diffult', 1, 50.0, '2026-01-02T00:00:00', wall_s=1860.0),
+        _record('diffult', 0, 52.0, '2026-01-01T00:00:00', wall_s=6600.0),
+        _record('diffult', 2, 51.0, '2026-01-03T00:00:00', wall_s=1900.0)])
+    row = table(load_arms(path), 'diffult', 'full').splitlines()[-1]
+    assert row.startswith('| diffult | 0,1,2 | 51.00 ± 1.00')
+    assert row.endswith('| 110, 31, 32 |')
