@@ -70,11 +70,18 @@ def resume_checkpoint(work_dir: str) -> Optional[str]:
         return None
     logger.warning(f'{pointer} names {named!r}, which is not a readable '
                    f'checkpoint: resuming from {fallback}.')
+    _point_at(work_dir, fallback)
+    return fallback
+
+
+def _point_at(work_dir: str, checkpoint: str) -> None:
+    """Make ``last_checkpoint`` (what mmengine resumes from) name
+    ``checkpoint``, atomically."""
+    pointer = osp.join(work_dir, 'last_checkpoint')
     tmp = f'{pointer}.tmp-{os.getpid()}'
     with open(tmp, 'w') as f:
-        f.write(fallback)
+        f.write(checkpoint)
     os.replace(tmp, pointer)
-    return fallback
 
 
 #: Written by :func:`continue_stage_from`: which checkpoint a stage
@@ -112,11 +119,7 @@ def continue_stage_from(work_dir: str, checkpoint: str) -> bool:
     atomic_write_json(osp.join(work_dir, CONTINUED),
                       dict(checkpoint=osp.abspath(checkpoint),
                            sha256=sha256_file(target)))
-    pointer = osp.join(work_dir, 'last_checkpoint')
-    tmp = f'{pointer}.tmp-{os.getpid()}'
-    with open(tmp, 'w') as f:
-        f.write(target)
-    os.replace(tmp, pointer)
+    _point_at(work_dir, target)
     return True
 
 
